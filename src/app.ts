@@ -1,0 +1,102 @@
+/**
+ * buildApp wires berth together without listening: the metadata database, the storage driver, the /v2
+ * registry (on Node's raw request/response, ahead of Fastify's router, so bytes stream with no framework
+ * in between) and Fastify for /graphql and /healthz. main.ts and the tests are its only callers.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config/config.js';
+import { BlobStore } from './content/blob-store.js';
+import { UploadService } from './content/upload-service.js';
+import { initOrm, type OrmHandle } from './db/orm.js';
+import { RegistryStore } from './db/registry-store.js';
+import { mountGraphQL } from './graphql/server.js';
+import { purgeUploads } from './jobs/purge-uploads.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { createRegistryHandler } from './registry/dispatch.js';
+import type { StorageDriver } from './storage/driver.js';
+import { createDriver } from './storage/factory.js';
+import { VERSION } from './version.js';
+
+export interface App {
+  config: Config;
+  server: Server;
+  fastify: FastifyInstance;
+  db: OrmHandle;
+  driver: StorageDriver;
+  store: RegistryStore;
+  uploads: UploadService;
+  log: Logger;
+  /** Starts listening; resolves to the base URL (useful with port 0). */
+  listen(port?: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  log?: Logger;
+  driver?: StorageDriver;
+}
+
+const HOURLY = 60 * 60 * 1000;
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const db = await initOrm(config.database);
+  const driver = options.driver ?? createDriver(config.storageDriver, { path: config.storagePath });
+  const store = new RegistryStore(db.em.getKnex(), db.dialect);
+  const uploads = new UploadService(driver, store);
+  const registry = createRegistryHandler({ store, blobs: new BlobStore(driver, store), uploads, log });
+
+  const serverFactory = (fastifyHandler: (req: IncomingMessage, res: ServerResponse) => void) => {
+    const server = createServer((req, res) => {
+      const url = req.url ?? '/';
+      if (url === '/v2' || url.startsWith('/v2/') || url.startsWith('/v2?')) void registry(req, res);
+      else fastifyHandler(req, res);
+    });
+    server.requestTimeout = 0; // Layer uploads may take longer than Node's 5-minute default.
+    server.headersTimeout = 60_000;
+    server.keepAliveTimeout = 65_000;
+    return server;
+  };
+  const fastify = Fastify({ serverFactory, logger: false });
+  fastify.get('/healthz', async () => ({ status: 'ok', version: VERSION }));
+  fastify.get('/', async () => ({ name: 'berth', version: VERSION, registry: `${config.publicUrl}/v2/`, graphql: `${config.publicUrl}/graphql` }));
+  const apollo = await mountGraphQL(fastify, async () => ({ db, info: { version: VERSION, storageDriver: driver.name } }));
+  await fastify.ready();
+
+  const purge = () =>
+    purgeUploads({ store, uploads, driver, log, maxAgeMs: config.uploadPurgeAgeMs }).catch((err) =>
+      log.error({ err }, 'upload purge failed'),
+    );
+  const timer = setInterval(purge, HOURLY);
+  timer.unref();
+
+  return {
+    config,
+    server: fastify.server,
+    fastify,
+    db,
+    driver,
+    store,
+    uploads,
+    log,
+    async listen(port = config.port, host = config.host) {
+      await new Promise<void>((resolve, reject) => {
+        fastify.server.once('error', reject);
+        fastify.server.listen(port, host, () => resolve());
+      });
+      const { port: bound } = fastify.server.address() as AddressInfo;
+      return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound}`;
+    },
+    async close() {
+      clearInterval(timer);
+      fastify.server.closeAllConnections();
+      log.debug("closing: apollo");
+      await apollo.stop(); // drains and closes Fastify (and its server)
+      log.debug("closing: orm");
+      await driver.close?.();
+      await db.orm.close();
+    },
+  };
+}

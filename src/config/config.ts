@@ -1,0 +1,128 @@
+/**
+ * berth's configuration: environment variables only, validated at start. Every variable is documented in
+ * README.md § Configuration; a bad value stops the start with one line per problem.
+ */
+import { resolve } from 'node:path';
+import { DRIVER_NAMES } from '../storage/factory.js';
+
+export type Database = { kind: 'sqlite'; path: string } | { kind: 'postgresql'; url: string };
+
+export interface Config {
+  /** BERTH_HOST: interface to listen on. Default 0.0.0.0. */
+  host: string;
+  /** BERTH_PORT: TCP port. Default 5000. */
+  port: number;
+  /** BERTH_PUBLIC_URL: the address clients use (pull addresses, Location headers). Default http://localhost:<port>. */
+  publicUrl: string;
+  /** BERTH_DATABASE_URL: `sqlite:<file>` (default sqlite:./data/berth.sqlite) or `postgres://…`. */
+  database: Database;
+  /** BERTH_STORAGE_DRIVER: `filesystem` (default) or `inmemory`. */
+  storageDriver: string;
+  /** BERTH_STORAGE_PATH: root of the filesystem driver. Default ./data/storage. */
+  storagePath: string;
+  /** BERTH_REDIS_URL: shared cache and locks for several instances; unset = in-process. */
+  redisUrl: string | undefined;
+  /** BERTH_LOG_LEVEL: fatal, error, warn, info (default), debug, trace or silent. */
+  logLevel: string;
+  /** BERTH_UPLOAD_PURGE_AGE: upload sessions idle longer than this are deleted. Default 7d. */
+  uploadPurgeAgeMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const get = (name: string) => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const port = parsePort(get('BERTH_PORT') ?? '5000', problems);
+  const publicUrl = parseUrl('BERTH_PUBLIC_URL', get('BERTH_PUBLIC_URL') ?? `http://localhost:${port}`, ['http:', 'https:'], problems);
+  const database = parseDatabase(get('BERTH_DATABASE_URL') ?? 'sqlite:./data/berth.sqlite', problems);
+  const storageDriver = get('BERTH_STORAGE_DRIVER') ?? 'filesystem';
+  if (!DRIVER_NAMES.includes(storageDriver)) {
+    problems.push(`BERTH_STORAGE_DRIVER="${storageDriver}" is not a storage driver; use one of: ${DRIVER_NAMES.join(', ')}`);
+  }
+  const redisRaw = get('BERTH_REDIS_URL');
+  const redisUrl = redisRaw === undefined ? undefined : parseUrl('BERTH_REDIS_URL', redisRaw, ['redis:', 'rediss:'], problems);
+  const logLevel = get('BERTH_LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`BERTH_LOG_LEVEL="${logLevel}" is not a level; use one of: ${LOG_LEVELS.join(', ')}`);
+  }
+  const uploadPurgeAgeMs = parseDuration('BERTH_UPLOAD_PURGE_AGE', get('BERTH_UPLOAD_PURGE_AGE') ?? '7d', problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    host: get('BERTH_HOST') ?? '0.0.0.0',
+    port,
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    database,
+    storageDriver,
+    storagePath: resolve(get('BERTH_STORAGE_PATH') ?? './data/storage'),
+    redisUrl,
+    logLevel,
+    uploadPurgeAgeMs,
+  };
+}
+
+function parsePort(raw: string, problems: string[]): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 0 || n > 65535) {
+    problems.push(`BERTH_PORT="${raw}" is not a TCP port (an integer from 0 to 65535)`);
+    return 0;
+  }
+  return n;
+}
+
+function parseUrl(name: string, raw: string, protocols: string[], problems: string[]): string {
+  try {
+    const url = new URL(raw);
+    if (!protocols.includes(url.protocol)) {
+      problems.push(`${name}="${redact(raw)}" must use ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    }
+  } catch {
+    problems.push(`${name}="${redact(raw)}" is not a URL`);
+  }
+  return raw;
+}
+
+function parseDatabase(raw: string, problems: string[]): Database {
+  if (raw.startsWith('sqlite:')) {
+    const path = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (path === '') problems.push('BERTH_DATABASE_URL="sqlite:" needs a file path, e.g. sqlite:./data/berth.sqlite');
+    return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
+  }
+  if (raw.startsWith('postgres://') || raw.startsWith('postgresql://')) {
+    try {
+      const url = new URL(raw);
+      if (url.pathname.length <= 1) problems.push(`BERTH_DATABASE_URL="${redact(raw)}" names no database`);
+    } catch {
+      problems.push(`BERTH_DATABASE_URL="${redact(raw)}" is not a valid PostgreSQL URL`);
+    }
+    return { kind: 'postgresql', url: raw };
+  }
+  problems.push(`BERTH_DATABASE_URL="${redact(raw)}" must start with sqlite: or postgres://`);
+  return { kind: 'sqlite', path: '' };
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Parses "500ms", "30s", "15m", "24h", "7d". */
+export function parseDuration(name: string, raw: string, problems: string[]): number {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(raw);
+  if (!m) {
+    problems.push(`${name}="${raw}" is not a duration; write a number and a unit: ms, s, m, h or d (e.g. 15m, 7d)`);
+    return 0;
+  }
+  return Number(m[1]) * (UNITS[m[2] as string] as number);
+}
+
+/** Hides a password in a URL so it can be printed. */
+export function redact(raw: string): string {
+  return raw.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
+}

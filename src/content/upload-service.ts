@@ -1,0 +1,179 @@
+/**
+ * Blob uploads (distribution-spec § Pushing blobs). Bytes are staged under `_uploads/<id>/data`, hashed
+ * while they stream in, verified against the client's digest, then moved into `blobs/` by rename and only
+ * then recorded in the database: a blob is never visible before it is whole and verified.
+ *
+ * The upload's committed size lives in the database (shared by every instance). The running SHA-256 of a
+ * chunked upload is kept in this process between PATCHes; Node cannot serialise a hash state, so when it is
+ * missing (another instance took the previous chunk, or a restart) it is rebuilt by re-reading the staged
+ * bytes. That is correct everywhere and fast in the common case of one client talking to one instance.
+ */
+import type { Hash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { RegistryStore, RepositoryRow } from '../db/registry-store.js';
+import { type Digest, type DigestAlgorithm, newHash } from '../oci/digest.js';
+import type { StorageDriver } from '../storage/driver.js';
+import { DigestMismatchError, RangeMismatchError, SizeMismatchError, UploadUnknownError } from './errors.js';
+import { HashingTransform } from './hashing.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { blobDataPath, uploadDataPath, uploadDir } from './paths.js';
+
+export interface ChunkOptions {
+  /** Where the client says the chunk starts (Content-Range); must equal the current size. */
+  start?: number;
+  /** How many bytes the client says it sends (Content-Length / Content-Range); checked after. */
+  length?: number;
+}
+
+interface HashState {
+  hash: Hash;
+  size: number;
+}
+
+export class UploadService {
+  private readonly hashes = new Map<string, HashState>();
+  private readonly mutex = new KeyedMutex();
+
+  constructor(
+    private readonly driver: StorageDriver,
+    private readonly store: RegistryStore,
+  ) {}
+
+  /** Opens a session; returns its id. */
+  async start(repo: RepositoryRow): Promise<string> {
+    const id = randomUUID();
+    await this.store.createUpload(id, repo.id);
+    return id;
+  }
+
+  /** Bytes received so far; throws {@link UploadUnknownError}. */
+  async status(repo: RepositoryRow, id: string): Promise<number> {
+    return (await this.session(repo, id)).size;
+  }
+
+  /** Appends one chunk (PATCH). Returns the new size. */
+  append(repo: RepositoryRow, id: string, body: Readable, options: ChunkOptions = {}): Promise<number> {
+    return this.mutex.run(id, async () => {
+      const { size } = await this.session(repo, id);
+      return (await this.write(id, size, body, options)).size;
+    });
+  }
+
+  /** Finishes a session (PUT), with an optional last chunk; verifies and publishes the blob. */
+  complete(repo: RepositoryRow, id: string, digest: Digest, body?: Readable, options: ChunkOptions = {}) {
+    return this.mutex.run(id, async () => {
+      let state = await this.stateFor(id, (await this.session(repo, id)).size);
+      if (body) state = await this.write(id, state.size, body, options);
+      const actual = `${digest.algorithm}:${
+        digest.algorithm === 'sha256' ? state.hash.copy().digest('hex') : await this.rehashHex(id, state.size, digest.algorithm)
+      }`;
+      if (actual !== digest.value) {
+        await this.discard(id);
+        throw new DigestMismatchError(digest.value, actual);
+      }
+      await this.publish(uploadDataPath(id), digest, state.size);
+      await this.store.commitBlob(repo.id, digest.value, state.size, id);
+      this.hashes.delete(id);
+      await this.driver.delete(uploadDir(id));
+      return state.size;
+    });
+  }
+
+  /** Monolithic upload (POST ?digest= or single PUT): stream, verify, publish, link. */
+  async putWhole(repo: RepositoryRow, digest: Digest, body: Readable, length?: number): Promise<number> {
+    const id = `mono-${randomUUID()}`;
+    const hash = newHash(digest.algorithm);
+    const hashing = new HashingTransform(hash);
+    const writer = await this.driver.writer(uploadDataPath(id));
+    try {
+      await pipeline(body, hashing, writer.stream);
+      if (length !== undefined && hashing.bytes !== length) {
+        throw new SizeMismatchError(`received ${hashing.bytes} bytes, Content-Length said ${length}`);
+      }
+      const actual = `${digest.algorithm}:${hash.digest('hex')}`;
+      if (actual !== digest.value) throw new DigestMismatchError(digest.value, actual);
+      await writer.commit();
+      await this.publish(uploadDataPath(id), digest, hashing.bytes);
+      await this.store.commitBlob(repo.id, digest.value, hashing.bytes);
+      return hashing.bytes;
+    } catch (err) {
+      await writer.cancel();
+      throw err;
+    } finally {
+      await this.driver.delete(uploadDir(id)).catch(() => undefined);
+    }
+  }
+
+  /** Cancels a session (DELETE); throws {@link UploadUnknownError}. */
+  cancel(repo: RepositoryRow, id: string): Promise<void> {
+    return this.mutex.run(id, async () => {
+      await this.session(repo, id);
+      await this.discard(id);
+    });
+  }
+
+  /** Removes a session and its staged bytes (also used by the purge job). */
+  async discard(id: string): Promise<void> {
+    this.hashes.delete(id);
+    await this.store.deleteUpload(id);
+    await this.driver.delete(uploadDir(id));
+  }
+
+  private async session(repo: RepositoryRow, id: string): Promise<{ size: number }> {
+    const upload = await this.store.getUpload(id, repo.id);
+    if (!upload) throw new UploadUnknownError(id);
+    return upload;
+  }
+
+  /** Writes a chunk at `size`; on any failure the committed size stays and the hash state is dropped. */
+  private async write(id: string, size: number, body: Readable, options: ChunkOptions): Promise<HashState> {
+    if (options.start !== undefined && options.start !== size) throw new RangeMismatchError(size, options.start);
+    const state = await this.stateFor(id, size);
+    this.hashes.delete(id);
+    const hashing = new HashingTransform(state.hash);
+    const writer = await this.driver.writer(uploadDataPath(id), { offset: size });
+    await pipeline(body, hashing, writer.stream);
+    if (options.length !== undefined && hashing.bytes !== options.length) {
+      throw new SizeMismatchError(`received ${hashing.bytes} bytes, the request said ${options.length}`);
+    }
+    await writer.commit();
+    const next = { hash: state.hash, size: size + hashing.bytes };
+    await this.store.setUploadSize(id, next.size);
+    this.hashes.set(id, next);
+    return next;
+  }
+
+  private async stateFor(id: string, size: number): Promise<HashState> {
+    const cached = this.hashes.get(id);
+    if (cached && cached.size === size) return cached;
+    const hash = newHash('sha256');
+    if (size > 0) {
+      const reader = await this.driver.reader(uploadDataPath(id), { offset: 0, end: size - 1 });
+      for await (const chunk of reader) hash.update(chunk as Buffer);
+    }
+    return { hash, size };
+  }
+
+  private async rehashHex(id: string, size: number, algorithm: DigestAlgorithm): Promise<string> {
+    const hash = newHash(algorithm);
+    if (size > 0) {
+      const reader = await this.driver.reader(uploadDataPath(id), { offset: 0, end: size - 1 });
+      for await (const chunk of reader) hash.update(chunk as Buffer);
+    }
+    return hash.digest('hex');
+  }
+
+  /** Moves verified bytes into content-addressed storage, unless the same blob is already there. */
+  private async publish(staged: string, digest: Digest, size: number): Promise<void> {
+    const target = blobDataPath(digest);
+    const existing = await this.driver.stat(target);
+    if (existing && existing.size === size) return;
+    if (size === 0) {
+      await this.driver.putContent(target, Buffer.alloc(0));
+      return;
+    }
+    await this.driver.move(staged, target);
+  }
+}

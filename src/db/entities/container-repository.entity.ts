@@ -1,0 +1,22 @@
+import { Entity, ManyToOne, PrimaryKey, Property, type Rel, Unique } from '@mikro-orm/core';
+import { Project } from './project.entity.js';
+
+/** An image repository: `path` = project full path, plus `/<name>` unless `name` is empty (the root image). */
+@Entity({ tableName: 'container_repositories' })
+@Unique({ properties: ['project', 'name'] })
+export class ContainerRepository {
+  @PrimaryKey()
+  id!: number;
+
+  @ManyToOne(() => Project, { deleteRule: 'cascade' })
+  project!: Rel<Project>;
+
+  @Property()
+  name!: string;
+
+  @Property({ unique: true })
+  path!: string;
+
+  @Property()
+  createdAt: Date = new Date();
+}

@@ -1,0 +1,33 @@
+import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Group } from './group.entity.js';
+
+export enum Visibility {
+  Private = 'private',
+  Internal = 'internal',
+  Public = 'public',
+}
+
+/** A project in a group; its container repositories live at `<fullPath>[/<image>]`. */
+@Entity({ tableName: 'projects' })
+export class Project {
+  @PrimaryKey()
+  id!: number;
+
+  @Property()
+  name!: string;
+
+  @Property()
+  path!: string;
+
+  @Property({ unique: true })
+  fullPath!: string;
+
+  @ManyToOne(() => Group, { deleteRule: 'restrict' })
+  group!: Rel<Group>;
+
+  @Enum({ items: () => Visibility })
+  visibility: Visibility = Visibility.Private;
+
+  @Property()
+  createdAt: Date = new Date();
+}

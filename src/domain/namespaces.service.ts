@@ -1,0 +1,68 @@
+/**
+ * Groups and projects. Paths follow the OCI name grammar (lowercase components), so every project path is
+ * a valid registry name prefix; a path belongs to one group or one project, never both.
+ */
+import type { EntityManager } from '@mikro-orm/core';
+import { Group } from '../db/entities/group.entity.js';
+import { Project, Visibility } from '../db/entities/project.entity.js';
+import { componentProblem, MAX_NAME_LENGTH } from '../oci/reference.js';
+import { ConflictError, NotFoundError, ValidationError } from './errors.js';
+
+export class NamespacesService {
+  constructor(private readonly em: EntityManager) {}
+
+  /** Creates a group; its parent (everything before the last "/") must exist. */
+  async createGroup(fullPath: string, name?: string): Promise<Group> {
+    const { parentPath, path } = this.split(fullPath);
+    const parent = parentPath === undefined ? undefined : await this.requireGroup(parentPath);
+    await this.requireFree(fullPath);
+    const group = this.em.create(Group, { name: name ?? path, path, fullPath, parent, createdAt: new Date() });
+    await this.em.flush();
+    return group;
+  }
+
+  /** Creates a project in an existing group. */
+  async createProject(fullPath: string, options: { name?: string; visibility?: string } = {}): Promise<Project> {
+    const { parentPath, path } = this.split(fullPath);
+    if (parentPath === undefined) throw new ValidationError(`a project lives in a group: write <group>/${path}`);
+    const visibility = (options.visibility ?? Visibility.Private) as Visibility;
+    if (!Object.values(Visibility).includes(visibility)) {
+      throw new ValidationError(`visibility must be one of ${Object.values(Visibility).join(', ')}`);
+    }
+    const group = await this.requireGroup(parentPath);
+    await this.requireFree(fullPath);
+    const project = this.em.create(Project, { name: options.name ?? path, path, fullPath, group, visibility, createdAt: new Date() });
+    await this.em.flush();
+    return project;
+  }
+
+  listGroups(): Promise<Group[]> {
+    return this.em.find(Group, {}, { orderBy: { fullPath: 'asc' } });
+  }
+
+  listProjects(): Promise<Project[]> {
+    return this.em.find(Project, {}, { orderBy: { fullPath: 'asc' } });
+  }
+
+  private split(fullPath: string): { parentPath?: string; path: string } {
+    if (fullPath.length > MAX_NAME_LENGTH) throw new ValidationError(`path is longer than ${MAX_NAME_LENGTH} characters`);
+    const parts = fullPath.split('/');
+    for (const part of parts) {
+      const problem = componentProblem(part);
+      if (problem) throw new ValidationError(`path component "${part}" ${problem}`);
+    }
+    const path = parts.pop() as string;
+    return { parentPath: parts.length > 0 ? parts.join('/') : undefined, path };
+  }
+
+  private async requireGroup(fullPath: string): Promise<Group> {
+    const group = await this.em.findOne(Group, { fullPath });
+    if (!group) throw new NotFoundError(`group "${fullPath}" does not exist`);
+    return group;
+  }
+
+  private async requireFree(fullPath: string): Promise<void> {
+    if ((await this.em.count(Group, { fullPath })) > 0) throw new ConflictError(`"${fullPath}" is already a group`);
+    if ((await this.em.count(Project, { fullPath })) > 0) throw new ConflictError(`"${fullPath}" is already a project`);
+  }
+}

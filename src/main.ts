@@ -1,0 +1,44 @@
+/** `npm start`: load the configuration, build berth, listen, and shut down cleanly on SIGTERM/SIGINT. */
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, redact } from './config/config.js';
+import { VERSION } from './version.js';
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(`berth: ${err.message}`);
+    process.exit(2);
+  }
+  throw err;
+}
+
+const app = await buildApp(config);
+await app.listen();
+const dbText = config.database.kind === 'sqlite' ? `SQLite ${config.database.path}` : `PostgreSQL ${redact(config.database.url)}`;
+app.log.info({ version: VERSION, url: config.publicUrl, database: config.database.kind, storage: config.storageDriver }, 'berth started');
+console.log(`berth ${VERSION} listening on ${config.host}:${config.port} (public URL ${config.publicUrl})
+  database: ${dbText}
+  storage:  ${config.storageDriver} ${config.storageDriver === 'filesystem' ? config.storagePath : ''}
+  registry: ${config.publicUrl}/v2/    GraphQL: ${config.publicUrl}/graphql
+  Images live in projects: create one with
+    npm run berth -- group create mygroup
+    npm run berth -- project create mygroup/myproject
+  then push to ${new URL(config.publicUrl).host}/mygroup/myproject/<image>:<tag>`);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'berth stopping');
+    app.close().then(
+      () => process.exit(0),
+      (err) => {
+        app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,56 @@
+/** Blob GET, HEAD and DELETE (distribution-spec § Pulling blobs, § Deleting blobs). */
+import { pipeline } from 'node:stream/promises';
+import { BlobUnknownError } from '../../content/errors.js';
+import { parseDigest } from '../../oci/digest.js';
+import type { RequestContext } from '../context.js';
+import { OciError } from '../errors.js';
+import { parseRange, send } from '../http.js';
+
+export async function blobGetOrHead(ctx: RequestContext): Promise<void> {
+  const digest = parseDigest(ctx.ref);
+  const repo = await ctx.pullRepository();
+  if (!repo) throw new BlobUnknownError(digest.value);
+  const { size } = await ctx.deps.blobs.stat(repo.id, digest);
+  const headers = {
+    'docker-content-digest': digest.value,
+    etag: `"${digest.value}"`,
+    'accept-ranges': 'bytes',
+    'cache-control': 'max-age=31536000',
+    'content-type': 'application/octet-stream',
+  };
+  if (ctx.req.headers['if-none-match'] === headers.etag) return send(ctx.res, 304, headers);
+  const redirect = await ctx.deps.blobs.redirectURL(digest, ctx.head ? 'HEAD' : 'GET');
+  if (redirect) return send(ctx.res, 307, { ...headers, location: redirect });
+  const range = parseRange(ctx.req.headers.range, size);
+  if (range === 'unsatisfiable') {
+    throw new OciError('BLOB_RANGE_INVALID', { size }, `range ${ctx.req.headers.range} is outside the blob's ${size} bytes`);
+  }
+  const start = range?.start ?? 0;
+  const end = range?.end ?? size - 1;
+  const status = range ? 206 : 200;
+  const partial = range ? { 'content-range': `bytes ${start}-${end}/${size}` } : {};
+  if (ctx.head || size === 0) return send(ctx.res, status, { ...headers, ...partial, 'content-length': end - start + 1 });
+  const stream = await ctx.deps.blobs.open(digest, start, end);
+  ctx.res.writeHead(status, {
+    'docker-distribution-api-version': 'registry/2.0',
+    ...headers,
+    ...partial,
+    'content-length': end - start + 1,
+  });
+  await pipeline(stream, ctx.res);
+}
+
+export async function deleteBlob(ctx: RequestContext): Promise<void> {
+  const digest = parseDigest(ctx.ref);
+  const repo = await ctx.pullRepository();
+  const result = repo ? await ctx.deps.store.unlinkBlob(repo.id, digest.value) : 'unknown';
+  if (result === 'unknown') throw new BlobUnknownError(digest.value);
+  if (Array.isArray(result)) {
+    throw new OciError(
+      'DENIED',
+      { digest: digest.value, referencedBy: result },
+      `blob ${digest.value} is still referenced by manifest ${result.join(', ')}; delete those manifests first`,
+    );
+  }
+  send(ctx.res, 202, {});
+}

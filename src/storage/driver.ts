@@ -1,0 +1,96 @@
+/**
+ * The blob-storage seam. A driver stores opaque byte files under slash-separated relative paths and knows
+ * nothing of registries; `content/` builds content-addressed storage and upload staging on top of it.
+ *
+ * Every driver passes the one conformance suite in `test/storage/driver.suite.ts`.
+ */
+import type { Readable, Writable } from 'node:stream';
+
+export interface FileInfo {
+  path: string;
+  size: number;
+  modifiedAt: Date;
+}
+
+/** An open file being written. Bytes go to `stream`; nothing is final until `commit()`. */
+export interface FileWriter {
+  /** Where bytes are written (pipe into it). Ends when the source ends, as usual for pipelines. */
+  readonly stream: Writable;
+  /** Bytes in the file so far: the starting offset plus everything written. */
+  size(): number;
+  /** Makes everything written durable at the path (fsync or equivalent). Call after `stream` finished. */
+  commit(): Promise<void>;
+  /** Abandons the write and removes the file. Safe to call at any time, and more than once. */
+  cancel(): Promise<void>;
+}
+
+export interface ReadOptions {
+  /** First byte to read (default 0). An offset past the end throws {@link InvalidOffsetError}. */
+  offset?: number;
+  /** Last byte to read, inclusive (default: the end of the file). */
+  end?: number;
+}
+
+export interface WriteOptions {
+  /**
+   * Byte offset to resume at: bytes before it are kept, anything after it is discarded (default 0, a new
+   * file). Must not exceed the current size.
+   */
+  offset?: number;
+}
+
+export interface StorageDriver {
+  readonly name: string;
+  /** Size and modification time, or undefined when nothing is stored at `path`. */
+  stat(path: string): Promise<FileInfo | undefined>;
+  /** A stream of the file's bytes; throws {@link PathNotFoundError} when absent. */
+  reader(path: string, options?: ReadOptions): Promise<Readable>;
+  /** Opens `path` for writing; see {@link WriteOptions} for resuming. */
+  writer(path: string, options?: WriteOptions): Promise<FileWriter>;
+  /** Reads a small file whole. */
+  getContent(path: string): Promise<Buffer>;
+  /** Writes a small file whole, atomically: readers see the old or the new content, never a mix. */
+  putContent(path: string, content: Uint8Array): Promise<void>;
+  /** Moves `from` to `to` atomically, replacing `to` if present; throws {@link PathNotFoundError}. */
+  move(from: string, to: string): Promise<void>;
+  /** Deletes a file, or a directory and everything under it; returns false when nothing was there. */
+  delete(path: string): Promise<boolean>;
+  /** The immediate children of a directory, as full paths, sorted; [] when it does not exist. */
+  list(path: string): Promise<string[]>;
+  /**
+   * A URL the client may fetch the file from directly (a presigned object-store URL), or undefined when
+   * the driver serves bytes itself. Optional: the filesystem driver has none.
+   */
+  redirectURL?(path: string, method: 'GET' | 'HEAD'): Promise<string | undefined>;
+  /** Releases resources. */
+  close?(): Promise<void>;
+}
+
+export class PathNotFoundError extends Error {
+  constructor(readonly path: string) {
+    super(`path not found: ${path}`);
+  }
+}
+
+export class InvalidPathError extends Error {
+  constructor(readonly path: string) {
+    super(`invalid storage path: ${JSON.stringify(path)}`);
+  }
+}
+
+export class InvalidOffsetError extends Error {
+  constructor(
+    readonly path: string,
+    readonly offset: number,
+  ) {
+    super(`invalid offset ${offset} for ${path}`);
+  }
+}
+
+const PATH = /^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/;
+
+/** Throws {@link InvalidPathError} unless `path` is relative, has no empty, "." or ".." segments. */
+export function checkPath(path: string): string {
+  if (!PATH.test(path) || path.split('/').some((s) => s === '.' || s === '..')) throw new InvalidPathError(path);
+  return path;
+}
