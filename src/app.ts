@@ -92,9 +92,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async close() {
       clearInterval(timer);
       fastify.server.closeAllConnections();
-      log.debug("closing: apollo");
       await apollo.stop(); // drains and closes Fastify (and its server)
-      log.debug("closing: orm");
+      const server = fastify.server;
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       await driver.close?.();
       await db.orm.close();
     },

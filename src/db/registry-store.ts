@@ -335,7 +335,7 @@ export class RegistryStore {
     return rows.map((r: Record<string, unknown>) => {
       const ref: Referrer = { mediaType: r.media_type as string, digest: r.digest as string, size: Number(r.size) };
       if (r.artifact_type) ref.artifactType = r.artifact_type as string;
-      const annotations = annotationsOf(r.payload as Buffer);
+      const annotations = annotationsOf(toBuffer(r.payload));
       if (annotations) ref.annotations = annotations;
       return ref;
     });
@@ -395,8 +395,15 @@ function toManifest(row: Record<string, unknown>): ManifestRow {
     digest: row.digest as string,
     mediaType: row.media_type as string,
     size: Number(row.size),
-    payload: Buffer.isBuffer(row.payload) ? row.payload : Buffer.from(row.payload as Uint8Array),
+    payload: toBuffer(row.payload),
   };
+}
+
+/** Drivers return BLOB/bytea columns as Buffer (pg) or ArrayBuffer (libsql). */
+function toBuffer(value: unknown): Buffer {
+  if (Buffer.isBuffer(value)) return value;
+  if (value instanceof ArrayBuffer) return Buffer.from(value);
+  return Buffer.from(value as Uint8Array);
 }
 
 function annotationsOf(payload: Buffer): Record<string, string> | undefined {

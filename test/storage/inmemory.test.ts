@@ -1,0 +1,4 @@
+import { InMemoryDriver } from '../../src/storage/inmemory/driver.js';
+import { driverSuite } from './driver.suite.js';
+
+driverSuite('inmemory', async () => new InMemoryDriver());
