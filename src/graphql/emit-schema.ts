@@ -4,13 +4,11 @@
  *   node dist/src/graphql/emit-schema.js [--check] schema.graphql
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { lexicographicSortSchema, printSchema } from 'graphql';
-import { createSchema } from './schema.js';
+import { renderSchema } from './render-schema.js';
 
 const check = process.argv.includes('--check');
 const file = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'schema.graphql';
-const header = '# Emitted from the resolvers by `npm run schema:emit`. Do not edit; CI fails when it drifts.\n\n';
-const text = `${header}${printSchema(lexicographicSortSchema(await createSchema()))}\n`;
+const text = await renderSchema();
 if (check) {
   let current = '';
   try {

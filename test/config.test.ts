@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '../src/config/config.js';
+
+test('defaults are the embedded profile', () => {
+  const c = loadConfig({});
+  assert.equal(c.port, 5000);
+  assert.equal(c.publicUrl, 'http://localhost:5000');
+  assert.equal(c.database.kind, 'sqlite');
+  assert.match(c.database.kind === 'sqlite' ? c.database.path : '', /data\/berth\.sqlite$/);
+  assert.match(c.storagePath, /data\/storage$/);
+  assert.equal(c.storageDriver, 'filesystem');
+  assert.equal(c.redisUrl, undefined);
+  assert.equal(c.uploadPurgeAgeMs, 7 * 86_400_000);
+});
+
+test('production values are read', () => {
+  const c = loadConfig({
+    BERTH_PORT: '8080',
+    BERTH_PUBLIC_URL: 'https://registry.example.com/',
+    BERTH_DATABASE_URL: 'postgres://u:p@db:5432/berth',
+    BERTH_REDIS_URL: 'redis://cache:6379',
+    BERTH_UPLOAD_PURGE_AGE: '36h',
+  });
+  assert.equal(c.port, 8080);
+  assert.equal(c.publicUrl, 'https://registry.example.com');
+  assert.deepEqual(c.database, { kind: 'postgresql', url: 'postgres://u:p@db:5432/berth' });
+  assert.equal(c.redisUrl, 'redis://cache:6379');
+  assert.equal(c.uploadPurgeAgeMs, 36 * 3_600_000);
+});
+
+test('every bad value gets its own clear message, and passwords are not echoed', () => {
+  try {
+    loadConfig({
+      BERTH_PORT: 'eighty',
+      BERTH_PUBLIC_URL: 'ftp://x',
+      BERTH_DATABASE_URL: 'mysql://root:hunter2@db/x',
+      BERTH_STORAGE_DRIVER: 'floppy',
+      BERTH_REDIS_URL: 'http://cache',
+      BERTH_LOG_LEVEL: 'loud',
+      BERTH_UPLOAD_PURGE_AGE: 'a week',
+    });
+    assert.fail('expected a ConfigError');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    const text = err.problems.join('\n');
+    assert.equal(err.problems.length, 7, text);
+    for (const name of ['BERTH_PORT', 'BERTH_PUBLIC_URL', 'BERTH_DATABASE_URL', 'BERTH_STORAGE_DRIVER', 'BERTH_REDIS_URL', 'BERTH_LOG_LEVEL', 'BERTH_UPLOAD_PURGE_AGE']) {
+      assert.match(text, new RegExp(name));
+    }
+    assert.doesNotMatch(text, /hunter2/);
+  }
+});
+
+test('npm start refuses a bad configuration with exit code 2 and the message', () => {
+  try {
+    execFileSync(process.execPath, ['dist/src/main.js'], { env: { ...process.env, BERTH_PORT: '99999' }, stdio: 'pipe' });
+    assert.fail('expected a non-zero exit');
+  } catch (err) {
+    const e = err as { status: number; stderr: Buffer };
+    assert.equal(e.status, 2);
+    assert.match(e.stderr.toString(), /BERTH_PORT="99999" is not a TCP port/);
+  }
+});
