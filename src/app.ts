@@ -61,8 +61,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   };
   const fastify = Fastify({ serverFactory, logger: false });
   fastify.get('/healthz', async () => ({ status: 'ok', version: VERSION }));
-  fastify.get('/', async () => ({ name: 'berth', version: VERSION, registry: `${config.publicUrl}/v2/`, graphql: `${config.publicUrl}/graphql` }));
-  const apollo = await mountGraphQL(fastify, async () => ({ db, info: { version: VERSION, storageDriver: driver.name } }));
+  fastify.get('/', async () => ({
+    name: 'berth',
+    version: VERSION,
+    registry: `${config.publicUrl}/v2/`,
+    graphql: `${config.publicUrl}/graphql`,
+  }));
+  const apollo = await mountGraphQL(fastify, async () => ({
+    db,
+    info: { version: VERSION, storageDriver: driver.name },
+  }));
   await fastify.ready();
 
   const purge = () =>

@@ -17,8 +17,12 @@ try {
 const app = await buildApp(config);
 const bound = await app.listen();
 const port = new URL(bound).port;
-const dbText = config.database.kind === 'sqlite' ? `SQLite ${config.database.path}` : `PostgreSQL ${redact(config.database.url)}`;
-app.log.info({ version: VERSION, url: config.publicUrl, database: config.database.kind, storage: config.storageDriver }, 'berth started');
+const dbText =
+  config.database.kind === 'sqlite' ? `SQLite ${config.database.path}` : `PostgreSQL ${redact(config.database.url)}`;
+app.log.info(
+  { version: VERSION, url: config.publicUrl, database: config.database.kind, storage: config.storageDriver },
+  'berth started',
+);
 console.log(`berth ${VERSION} listening on ${config.host}:${port} (public URL ${config.publicUrl})
   database: ${dbText}
   storage:  ${config.storageDriver} ${config.storageDriver === 'filesystem' ? config.storagePath : ''}

@@ -46,7 +46,15 @@ test('every bad value gets its own clear message, and passwords are not echoed',
     assert.ok(err instanceof ConfigError);
     const text = err.problems.join('\n');
     assert.equal(err.problems.length, 7, text);
-    for (const name of ['BERTH_PORT', 'BERTH_PUBLIC_URL', 'BERTH_DATABASE_URL', 'BERTH_STORAGE_DRIVER', 'BERTH_REDIS_URL', 'BERTH_LOG_LEVEL', 'BERTH_UPLOAD_PURGE_AGE']) {
+    for (const name of [
+      'BERTH_PORT',
+      'BERTH_PUBLIC_URL',
+      'BERTH_DATABASE_URL',
+      'BERTH_STORAGE_DRIVER',
+      'BERTH_REDIS_URL',
+      'BERTH_LOG_LEVEL',
+      'BERTH_UPLOAD_PURGE_AGE',
+    ]) {
       assert.match(text, new RegExp(name));
     }
     assert.doesNotMatch(text, /hunter2/);
@@ -55,7 +63,10 @@ test('every bad value gets its own clear message, and passwords are not echoed',
 
 test('npm start refuses a bad configuration with exit code 2 and the message', () => {
   try {
-    execFileSync(process.execPath, ['dist/src/main.js'], { env: { ...process.env, BERTH_PORT: '99999' }, stdio: 'pipe' });
+    execFileSync(process.execPath, ['dist/src/main.js'], {
+      env: { ...process.env, BERTH_PORT: '99999' },
+      stdio: 'pipe',
+    });
     assert.fail('expected a non-zero exit');
   } catch (err) {
     const e = err as { status: number; stderr: Buffer };

@@ -46,7 +46,10 @@ async function run(args: string[]): Promise<number> {
         return 0;
       case 'project create': {
         if (!target) break;
-        const p = await ns.createProject(target, { name: option(args, 'name'), visibility: option(args, 'visibility') });
+        const p = await ns.createProject(target, {
+          name: option(args, 'name'),
+          visibility: option(args, 'visibility'),
+        });
         console.log(`created project ${p.fullPath} (${p.visibility})`);
         return 0;
       }
@@ -70,7 +73,12 @@ async function run(args: string[]): Promise<number> {
 try {
   process.exitCode = await run(process.argv.slice(2));
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof ValidationError || err instanceof NotFoundError || err instanceof ConflictError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof ValidationError ||
+    err instanceof NotFoundError ||
+    err instanceof ConflictError
+  ) {
     console.error(`berth: ${err.message}`);
     process.exitCode = 1;
   } else {

@@ -43,14 +43,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     return v === undefined || v.trim() === '' ? undefined : v.trim();
   };
   const port = parsePort(get('BERTH_PORT') ?? '5000', problems);
-  const publicUrl = parseUrl('BERTH_PUBLIC_URL', get('BERTH_PUBLIC_URL') ?? `http://localhost:${port}`, ['http:', 'https:'], problems);
+  const publicUrl = parseUrl(
+    'BERTH_PUBLIC_URL',
+    get('BERTH_PUBLIC_URL') ?? `http://localhost:${port}`,
+    ['http:', 'https:'],
+    problems,
+  );
   const database = parseDatabase(get('BERTH_DATABASE_URL') ?? 'sqlite:./data/berth.sqlite', problems);
   const storageDriver = get('BERTH_STORAGE_DRIVER') ?? 'filesystem';
   if (!DRIVER_NAMES.includes(storageDriver)) {
-    problems.push(`BERTH_STORAGE_DRIVER="${storageDriver}" is not a storage driver; use one of: ${DRIVER_NAMES.join(', ')}`);
+    problems.push(
+      `BERTH_STORAGE_DRIVER="${storageDriver}" is not a storage driver; use one of: ${DRIVER_NAMES.join(', ')}`,
+    );
   }
   const redisRaw = get('BERTH_REDIS_URL');
-  const redisUrl = redisRaw === undefined ? undefined : parseUrl('BERTH_REDIS_URL', redisRaw, ['redis:', 'rediss:'], problems);
+  const redisUrl =
+    redisRaw === undefined ? undefined : parseUrl('BERTH_REDIS_URL', redisRaw, ['redis:', 'rediss:'], problems);
   const logLevel = get('BERTH_LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`BERTH_LOG_LEVEL="${logLevel}" is not a level; use one of: ${LOG_LEVELS.join(', ')}`);

@@ -28,7 +28,9 @@ export class RangeMismatchError extends Error {
     readonly expectedStart: number,
     readonly gotStart: number,
   ) {
-    super(`chunk starts at byte ${gotStart}, but the upload has ${expectedStart} bytes: send the chunk at ${expectedStart}`);
+    super(
+      `chunk starts at byte ${gotStart}, but the upload has ${expectedStart} bytes: send the chunk at ${expectedStart}`,
+    );
   }
 }
 

@@ -67,7 +67,9 @@ export class UploadService {
       let state = await this.stateFor(id, (await this.session(repo, id)).size);
       if (body) state = await this.write(id, state.size, body, options);
       const actual = `${digest.algorithm}:${
-        digest.algorithm === 'sha256' ? state.hash.copy().digest('hex') : await this.rehashHex(id, state.size, digest.algorithm)
+        digest.algorithm === 'sha256'
+          ? state.hash.copy().digest('hex')
+          : await this.rehashHex(id, state.size, digest.algorithm)
       }`;
       if (actual !== digest.value) {
         await this.discard(id);

@@ -2,8 +2,9 @@
  * MikroORM set-up for both databases. Entities, naming and migrations are shared; the DDL differs, so each
  * dialect has its own migrations folder (src/db/migrations/{sqlite,postgresql}), run from dist/ as compiled.
  */
-import { dirname, join } from 'node:path';
+
 import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MikroORM, Options } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';

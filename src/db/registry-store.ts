@@ -268,7 +268,9 @@ export class RegistryStore {
       .returning('id');
     const id = typeof row === 'object' ? row.id : row;
     if (blobRefs.size > 0) {
-      await trx('manifest_blobs').insert([...blobRefs].map(([blobId, role]) => ({ manifest_id: id, blob_id: blobId, role })));
+      await trx('manifest_blobs').insert(
+        [...blobRefs].map(([blobId, role]) => ({ manifest_id: id, blob_id: blobId, role })),
+      );
     }
     if (childIds.length > 0) {
       await trx('manifest_references').insert(childIds.map((childId) => ({ parent_id: id, child_id: childId })));

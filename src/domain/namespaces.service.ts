@@ -31,7 +31,14 @@ export class NamespacesService {
     }
     const group = await this.requireGroup(parentPath);
     await this.requireFree(fullPath);
-    const project = this.em.create(Project, { name: options.name ?? path, path, fullPath, group, visibility, createdAt: new Date() });
+    const project = this.em.create(Project, {
+      name: options.name ?? path,
+      path,
+      fullPath,
+      group,
+      visibility,
+      createdAt: new Date(),
+    });
     await this.em.flush();
     return project;
   }
@@ -45,7 +52,8 @@ export class NamespacesService {
   }
 
   private split(fullPath: string): { parentPath?: string; path: string } {
-    if (fullPath.length > MAX_NAME_LENGTH) throw new ValidationError(`path is longer than ${MAX_NAME_LENGTH} characters`);
+    if (fullPath.length > MAX_NAME_LENGTH)
+      throw new ValidationError(`path is longer than ${MAX_NAME_LENGTH} characters`);
     const parts = fullPath.split('/');
     for (const part of parts) {
       const problem = componentProblem(part);

@@ -5,7 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import type { GraphQLContext } from './context.js';
 import { createSchema } from './schema.js';
 
-export async function mountGraphQL(app: FastifyInstance, context: () => Promise<GraphQLContext>): Promise<ApolloServer<GraphQLContext>> {
+export async function mountGraphQL(
+  app: FastifyInstance,
+  context: () => Promise<GraphQLContext>,
+): Promise<ApolloServer<GraphQLContext>> {
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await createSchema(),
     plugins: [fastifyApolloDrainPlugin(app)],

@@ -55,7 +55,11 @@ export class RequestContext {
   private async projectMatch() {
     const match = await this.deps.store.findProjectFor(this.name);
     if (!match) {
-      throw new OciError('NAME_UNKNOWN', { name: this.name }, `no project owns "${this.name}": create the project first`);
+      throw new OciError(
+        'NAME_UNKNOWN',
+        { name: this.name },
+        `no project owns "${this.name}": create the project first`,
+      );
     }
     const depth = match.imageName === '' ? 0 : match.imageName.split('/').length;
     if (depth > MAX_IMAGE_DEPTH) {

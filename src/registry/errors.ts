@@ -2,7 +2,13 @@
  * The one table of /v2 errors (distribution-spec § Error Codes). Handlers throw; `dispatch` renders
  * `{ errors: [{ code, message, detail }] }` with the status from here. No call site picks a status.
  */
-import { BlobUnknownError, DigestMismatchError, RangeMismatchError, SizeMismatchError, UploadUnknownError } from '../content/errors.js';
+import {
+  BlobUnknownError,
+  DigestMismatchError,
+  RangeMismatchError,
+  SizeMismatchError,
+  UploadUnknownError,
+} from '../content/errors.js';
 import { InvalidDigestError } from '../oci/digest.js';
 import { InvalidManifestError } from '../oci/manifest.js';
 import { InvalidNameError } from '../oci/reference.js';
@@ -61,7 +67,8 @@ export class OciError extends Error {
 /** Maps errors from the layers below to their OCI error; anything unknown is an internal error. */
 export function toOciError(err: unknown): OciError {
   if (err instanceof OciError) return err;
-  if (err instanceof InvalidNameError) return new OciError('NAME_INVALID', { name: err.input, rule: err.reason }, err.message);
+  if (err instanceof InvalidNameError)
+    return new OciError('NAME_INVALID', { name: err.input, rule: err.reason }, err.message);
   if (err instanceof InvalidDigestError) return new OciError('DIGEST_INVALID', { digest: err.input }, err.message);
   if (err instanceof InvalidManifestError) return new OciError('MANIFEST_INVALID', undefined, err.message);
   if (err instanceof BlobUnknownError) return new OciError('BLOB_UNKNOWN', { digest: err.digest });
@@ -69,8 +76,10 @@ export function toOciError(err: unknown): OciError {
   if (err instanceof DigestMismatchError) {
     return new OciError('DIGEST_INVALID', { expected: err.expected, actual: err.actual }, err.message);
   }
-  if (err instanceof RangeMismatchError) return new OciError('RANGE_INVALID', { expectedStart: err.expectedStart }, err.message);
+  if (err instanceof RangeMismatchError)
+    return new OciError('RANGE_INVALID', { expectedStart: err.expectedStart }, err.message);
   if (err instanceof SizeMismatchError) return new OciError('SIZE_INVALID', undefined, err.message);
-  if (err instanceof InvalidOffsetError) return new OciError('BLOB_UPLOAD_INVALID', undefined, 'staged upload data is missing');
+  if (err instanceof InvalidOffsetError)
+    return new OciError('BLOB_UPLOAD_INVALID', undefined, 'staged upload data is missing');
   return new OciError('INTERNAL');
 }

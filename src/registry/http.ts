@@ -24,7 +24,11 @@ export function sendJson(res: ServerResponse, status: number, value: unknown, he
 export function sendError(res: ServerResponse, err: OciError, headers: OutgoingHttpHeaders = {}, head = false): void {
   const body = JSON.stringify(err.toJSON());
   if (head) {
-    send(res, err.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers });
+    send(res, err.status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      ...headers,
+    });
     return;
   }
   send(res, err.status, { 'content-type': 'application/json; charset=utf-8', ...headers }, body);

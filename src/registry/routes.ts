@@ -47,7 +47,13 @@ export function matchRoute(method: string, path: string): RouteMatch | undefined
   for (const spec of ROUTES) {
     const m = spec.pattern.exec(path);
     if (!m) continue;
-    return { route: spec.name, name: m[1], ref: m[2], action: spec.methods[method], allowed: Object.keys(spec.methods) };
+    return {
+      route: spec.name,
+      name: m[1],
+      ref: m[2],
+      action: spec.methods[method],
+      allowed: Object.keys(spec.methods),
+    };
   }
   return undefined;
 }

@@ -20,7 +20,10 @@ let env: Record<string, string>;
 let child: ChildProcess | undefined;
 
 function startBerth(): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ['dist/src/main.js'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['dist/src/main.js'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child = proc;
   return new Promise((resolve, reject) => {
     let out = '';
@@ -51,7 +54,8 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'berth-crash-'));
   env = testEnv(dir);
   if (env.BERTH_DATABASE_URL!.startsWith('postgres')) await resetPostgres(env.BERTH_DATABASE_URL!);
-  const cli = (...args: string[]) => execFileSync(process.execPath, ['dist/src/cli/main.js', ...args], { env: { ...process.env, ...env } });
+  const cli = (...args: string[]) =>
+    execFileSync(process.execPath, ['dist/src/cli/main.js', ...args], { env: { ...process.env, ...env } });
   cli('group', 'create', 'crash');
   cli('project', 'create', 'crash/proj');
 });
@@ -70,7 +74,10 @@ test('SIGKILL mid-upload: committed blobs intact, nothing partial visible, sessi
   await c.pushBlob(NAME, committed[0]!);
   const loc0 = (await c.req('POST', `/v2/${NAME}/blobs/uploads/`)).headers.get('location')!;
   await c.req('PATCH', loc0, { body: committed[1]!.subarray(0, 700_000), headers: { 'content-range': '0-699999' } });
-  await c.req('PATCH', loc0, { body: committed[1]!.subarray(700_000), headers: { 'content-range': `700000-${committed[1]!.length - 1}` } });
+  await c.req('PATCH', loc0, {
+    body: committed[1]!.subarray(700_000),
+    headers: { 'content-range': `700000-${committed[1]!.length - 1}` },
+  });
   assert.equal((await c.req('PUT', `${loc0}?digest=${sha256(committed[1]!)}`)).status, 201);
 
   // In flight at the crash: a chunked session with two chunks done and a third half-sent, a monolithic
@@ -78,10 +85,20 @@ test('SIGKILL mid-upload: committed blobs intact, nothing partial visible, sessi
   const resumable = randomBytes(3_000_000);
   const loc1 = (await c.req('POST', `/v2/${NAME}/blobs/uploads/`)).headers.get('location')!;
   await c.req('PATCH', loc1, { body: resumable.subarray(0, 1_000_000), headers: { 'content-range': '0-999999' } });
-  await c.req('PATCH', loc1, { body: resumable.subarray(1_000_000, 2_000_000), headers: { 'content-range': '1000000-1999999' } });
-  await hangingUpload(`${url}${loc1}`, 'PATCH', resumable.subarray(2_000_000, 2_600_000), 1_000_000, { 'content-range': '2000000-2999999' });
+  await c.req('PATCH', loc1, {
+    body: resumable.subarray(1_000_000, 2_000_000),
+    headers: { 'content-range': '1000000-1999999' },
+  });
+  await hangingUpload(`${url}${loc1}`, 'PATCH', resumable.subarray(2_000_000, 2_600_000), 1_000_000, {
+    'content-range': '2000000-2999999',
+  });
   const mono = randomBytes(2_000_000);
-  await hangingUpload(`${url}/v2/${NAME}/blobs/uploads/?digest=${sha256(mono)}`, 'POST', mono.subarray(0, 1_000_000), mono.length);
+  await hangingUpload(
+    `${url}/v2/${NAME}/blobs/uploads/?digest=${sha256(mono)}`,
+    'POST',
+    mono.subarray(0, 1_000_000),
+    mono.length,
+  );
   const last = randomBytes(1_200_000);
   const loc2 = (await c.req('POST', `/v2/${NAME}/blobs/uploads/`)).headers.get('location')!;
   await hangingUpload(`${url}${loc2}?digest=${sha256(last)}`, 'PUT', last.subarray(0, 600_000), last.length);
@@ -108,7 +125,10 @@ test('SIGKILL mid-upload: committed blobs intact, nothing partial visible, sessi
   } else {
     assert.equal(status.status, 204);
     assert.equal(status.headers.get('range'), '0-1999999');
-    const rest = await c.req('PATCH', loc1, { body: resumable.subarray(2_000_000), headers: { 'content-range': '2000000-2999999' } });
+    const rest = await c.req('PATCH', loc1, {
+      body: resumable.subarray(2_000_000),
+      headers: { 'content-range': '2000000-2999999' },
+    });
     assert.equal(rest.status, 202);
     assert.equal((await c.req('PUT', `${loc1}?digest=${sha256(resumable)}`)).status, 201);
     const got = await c.req('GET', `/v2/${NAME}/blobs/${sha256(resumable)}`);

@@ -13,7 +13,10 @@ before(async () => {
 });
 after(() => t.close());
 
-async function gql<R, V>(doc: TypedDocumentNode<R, V>, variables?: V): Promise<{ data?: R; errors?: { message: string }[] }> {
+async function gql<R, V>(
+  doc: TypedDocumentNode<R, V>,
+  variables?: V,
+): Promise<{ data?: R; errors?: { message: string }[] }> {
   const r = await fetch(`${t.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -46,5 +49,9 @@ test('an invalid query gets GraphQL errors, not a crash', async () => {
 });
 
 test('the committed schema.graphql is what the code emits', async () => {
-  assert.equal(readFileSync('schema.graphql', 'utf8'), await renderSchema(), 'run `npm run gen` and commit schema.graphql');
+  assert.equal(
+    readFileSync('schema.graphql', 'utf8'),
+    await renderSchema(),
+    'run `npm run gen` and commit schema.graphql',
+  );
 });

@@ -7,14 +7,24 @@ export interface Res {
   status: number;
   headers: Headers;
   body: Buffer;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON bodies
   json<T = any>(): T;
 }
 
 export class OciClient {
   constructor(readonly base: string) {}
 
-  async req(method: string, path: string, init: { body?: Uint8Array | string; headers?: Record<string, string> } = {}): Promise<Res> {
-    const r = await fetch(`${this.base}${path}`, { method, body: init.body, headers: init.headers, redirect: 'manual' });
+  async req(
+    method: string,
+    path: string,
+    init: { body?: Uint8Array | string; headers?: Record<string, string> } = {},
+  ): Promise<Res> {
+    const r = await fetch(`${this.base}${path}`, {
+      method,
+      body: init.body,
+      headers: init.headers,
+      redirect: 'manual',
+    });
     const body = Buffer.from(await r.arrayBuffer());
     return { status: r.status, headers: r.headers, body, json: () => JSON.parse(body.toString('utf8')) };
   }
@@ -39,7 +49,9 @@ export class OciClient {
 
   /** Pushes a config and `layers` random layers of `layerSize` bytes, then the manifest under `tag`. */
   async pushImage(name: string, tag: string, opts: { layers?: number; layerSize?: number; config?: object } = {}) {
-    const config = JSON.stringify(opts.config ?? { architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } });
+    const config = JSON.stringify(
+      opts.config ?? { architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } },
+    );
     const cfg = await this.pushBlob(name, config);
     const layers = [];
     for (let i = 0; i < (opts.layers ?? 1); i++) {
@@ -49,7 +61,13 @@ export class OciClient {
     const manifest = imageManifest({ mediaType: 'application/vnd.oci.image.config.v1+json', ...cfg }, layers);
     const res = await this.pushManifest(name, tag, manifest);
     if (res.status !== 201) throw new Error(`push manifest: ${res.status} ${res.body}`);
-    return { manifest, bytes: JSON.stringify(manifest), digest: res.headers.get('docker-content-digest')!, config: cfg, layers };
+    return {
+      manifest,
+      bytes: JSON.stringify(manifest),
+      digest: res.headers.get('docker-content-digest')!,
+      config: cfg,
+      layers,
+    };
   }
 }
 

@@ -20,8 +20,14 @@ before(async () => {
 after(() => t.close());
 
 async function blobs(name = NAME) {
-  const config = { mediaType: 'application/vnd.oci.image.config.v1+json', ...(await c.pushBlob(name, JSON.stringify({ os: 'linux', n: Math.random() }))) };
-  const layer = { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...(await c.pushBlob(name, randomBytes(512))) };
+  const config = {
+    mediaType: 'application/vnd.oci.image.config.v1+json',
+    ...(await c.pushBlob(name, JSON.stringify({ os: 'linux', n: Math.random() }))),
+  };
+  const layer = {
+    mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+    ...(await c.pushBlob(name, randomBytes(512))),
+  };
   return { config, layer };
 }
 
@@ -56,8 +62,17 @@ describe('manifests', () => {
     const a = await blobs();
     const b = await blobs();
     const toDocker = (d: Desc, t: string) => ({ ...d, mediaType: t });
-    const m1 = { schemaVersion: 2, mediaType: DOCKER, config: toDocker(a.config, 'application/vnd.docker.container.image.v1+json'), layers: [toDocker(a.layer, 'application/vnd.docker.image.rootfs.diff.tar.gzip')] };
-    const m2 = { ...m1, config: toDocker(b.config, 'application/vnd.docker.container.image.v1+json'), layers: [toDocker(b.layer, 'application/vnd.docker.image.rootfs.diff.tar.gzip')] };
+    const m1 = {
+      schemaVersion: 2,
+      mediaType: DOCKER,
+      config: toDocker(a.config, 'application/vnd.docker.container.image.v1+json'),
+      layers: [toDocker(a.layer, 'application/vnd.docker.image.rootfs.diff.tar.gzip')],
+    };
+    const m2 = {
+      ...m1,
+      config: toDocker(b.config, 'application/vnd.docker.container.image.v1+json'),
+      layers: [toDocker(b.layer, 'application/vnd.docker.image.rootfs.diff.tar.gzip')],
+    };
     const r1 = await c.pushManifest(NAME, sha256(JSON.stringify(m1)), m1);
     const r2 = await c.pushManifest(NAME, sha256(JSON.stringify(m2)), m2);
     assert.equal(r1.status, 201);
@@ -66,12 +81,24 @@ describe('manifests', () => {
       schemaVersion: 2,
       mediaType: DOCKER_LIST,
       manifests: [
-        { mediaType: DOCKER, digest: sha256(JSON.stringify(m2)), size: JSON.stringify(m2).length, platform: { architecture: 'arm64', os: 'linux' } },
-        { mediaType: DOCKER, digest: sha256(JSON.stringify(m1)), size: JSON.stringify(m1).length, platform: { architecture: 'amd64', os: 'linux' } },
+        {
+          mediaType: DOCKER,
+          digest: sha256(JSON.stringify(m2)),
+          size: JSON.stringify(m2).length,
+          platform: { architecture: 'arm64', os: 'linux' },
+        },
+        {
+          mediaType: DOCKER,
+          digest: sha256(JSON.stringify(m1)),
+          size: JSON.stringify(m1).length,
+          platform: { architecture: 'amd64', os: 'linux' },
+        },
       ],
     };
     assert.equal((await c.pushManifest(NAME, 'multi', list)).status, 201);
-    const full = await c.req('GET', `/v2/${NAME}/manifests/multi`, { headers: { accept: `${DOCKER_LIST}, ${DOCKER}` } });
+    const full = await c.req('GET', `/v2/${NAME}/manifests/multi`, {
+      headers: { accept: `${DOCKER_LIST}, ${DOCKER}` },
+    });
     assert.equal(full.headers.get('content-type'), DOCKER_LIST);
     assert.equal(full.body.toString(), JSON.stringify(list));
     // A client that accepts only single-image manifests gets the linux/amd64 one.
@@ -98,7 +125,11 @@ describe('manifests', () => {
     assert.ok(r.json().errors[0].message.includes(ghost));
     assert.deepEqual(r.json().errors[0].detail.missing, [ghost]);
     assert.equal((await c.pushManifest(NAME, sha256(childBytes), childBytes, OCI)).status, 201);
-    const index = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: OCI, digest: sha256(childBytes), size: childBytes.length }] };
+    const index = {
+      schemaVersion: 2,
+      mediaType: OCI_INDEX,
+      manifests: [{ mediaType: OCI, digest: sha256(childBytes), size: childBytes.length }],
+    };
     const ok = await c.pushManifest(NAME, 'idx', index);
     assert.equal(ok.status, 201);
     const del = await c.req('DELETE', `/v2/${NAME}/manifests/${sha256(childBytes)}`);
@@ -110,7 +141,9 @@ describe('manifests', () => {
   test('a manifest referencing a blob the repository lacks is MANIFEST_BLOB_UNKNOWN and stores nothing', async () => {
     const { config } = await blobs();
     const missing = sha256('not uploaded');
-    const m = imageManifest(config, [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: missing, size: 12 }]);
+    const m = imageManifest(config, [
+      { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: missing, size: 12 },
+    ]);
     const r = await c.pushManifest(NAME, 'broken', m);
     assert.equal(r.status, 404);
     assert.equal(r.json().errors[0].code, 'MANIFEST_BLOB_UNKNOWN');
@@ -135,8 +168,16 @@ describe('manifests', () => {
       ['not json', '{"schemaVersion":', 'MANIFEST_INVALID'],
       ['array', '[]', 'MANIFEST_INVALID'],
       ['schema 1', '{"schemaVersion":1}', 'MANIFEST_INVALID'],
-      ['no layers', `{"schemaVersion":2,"mediaType":"${OCI}","config":{"mediaType":"x","digest":"${sha256('x')}","size":1}}`, 'MANIFEST_INVALID'],
-      ['bad digest in descriptor', `{"schemaVersion":2,"mediaType":"${OCI}","config":{"mediaType":"x","digest":"sha256:zz","size":1},"layers":[]}`, 'MANIFEST_INVALID'],
+      [
+        'no layers',
+        `{"schemaVersion":2,"mediaType":"${OCI}","config":{"mediaType":"x","digest":"${sha256('x')}","size":1}}`,
+        'MANIFEST_INVALID',
+      ],
+      [
+        'bad digest in descriptor',
+        `{"schemaVersion":2,"mediaType":"${OCI}","config":{"mediaType":"x","digest":"sha256:zz","size":1},"layers":[]}`,
+        'MANIFEST_INVALID',
+      ],
       ['unknown media type', '{"schemaVersion":2,"mediaType":"application/x-nope","layers":[]}', 'MANIFEST_INVALID'],
     ];
     for (const [why, body, code] of cases) {
@@ -171,8 +212,23 @@ describe('manifests', () => {
     const img = await c.pushImage(NAME, 'signed');
     const subject = { mediaType: OCI, digest: img.digest, size: img.bytes.length };
     const empty = { mediaType: 'application/vnd.oci.empty.v1+json', ...(await c.pushBlob(NAME, '{}')) };
-    const sig = { schemaVersion: 2, mediaType: OCI, artifactType: 'application/vnd.dev.cosign.signature', config: empty, layers: [empty], subject, annotations: { who: 'ci' } };
-    const sbom = { schemaVersion: 2, mediaType: OCI, artifactType: 'application/spdx+json', config: empty, layers: [empty], subject };
+    const sig = {
+      schemaVersion: 2,
+      mediaType: OCI,
+      artifactType: 'application/vnd.dev.cosign.signature',
+      config: empty,
+      layers: [empty],
+      subject,
+      annotations: { who: 'ci' },
+    };
+    const sbom = {
+      schemaVersion: 2,
+      mediaType: OCI,
+      artifactType: 'application/spdx+json',
+      config: empty,
+      layers: [empty],
+      subject,
+    };
     const r1 = await c.pushManifest(NAME, sha256(JSON.stringify(sig)), sig);
     assert.equal(r1.status, 201);
     assert.equal(r1.headers.get('oci-subject'), img.digest);
@@ -183,14 +239,20 @@ describe('manifests', () => {
     assert.equal(all.headers.get('oci-filters-applied'), null);
     const idx = all.json();
     assert.equal(idx.mediaType, OCI_INDEX);
-    assert.deepEqual(idx.manifests.map((m: Desc) => m.artifactType).sort(), ['application/spdx+json', 'application/vnd.dev.cosign.signature']);
+    assert.deepEqual(idx.manifests.map((m: Desc) => m.artifactType).sort(), [
+      'application/spdx+json',
+      'application/vnd.dev.cosign.signature',
+    ]);
     const s = idx.manifests.find((m: Desc) => m.artifactType === 'application/vnd.dev.cosign.signature');
     assert.equal(s.digest, sha256(JSON.stringify(sig)));
     assert.equal(s.size, JSON.stringify(sig).length);
     assert.deepEqual(s.annotations, { who: 'ci' });
     const filtered = await c.req('GET', `/v2/${NAME}/referrers/${img.digest}?artifactType=application/spdx%2Bjson`);
     assert.equal(filtered.headers.get('oci-filters-applied'), 'artifactType');
-    assert.deepEqual(filtered.json().manifests.map((m: Desc) => m.digest), [sha256(JSON.stringify(sbom))]);
+    assert.deepEqual(
+      filtered.json().manifests.map((m: Desc) => m.digest),
+      [sha256(JSON.stringify(sbom))],
+    );
     const none = await c.req('GET', `/v2/${NAME}/referrers/${sha256('nothing refers to me')}`);
     assert.equal(none.status, 200);
     assert.deepEqual(none.json().manifests, []);

@@ -7,7 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, test } from 'node:test';
-import { InvalidOffsetError, InvalidPathError, PathNotFoundError, type StorageDriver } from '../../src/storage/driver.js';
+import {
+  InvalidOffsetError,
+  InvalidPathError,
+  PathNotFoundError,
+  type StorageDriver,
+} from '../../src/storage/driver.js';
 
 async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];

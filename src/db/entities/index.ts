@@ -9,6 +9,28 @@ import { RepositoryBlob } from './repository-blob.entity.js';
 import { Tag } from './tag.entity.js';
 import { Upload } from './upload.entity.js';
 
-export { Blob, ContainerRepository, Group, Manifest, ManifestBlob, ManifestReference, Project, RepositoryBlob, Tag, Upload };
+export {
+  Blob,
+  ContainerRepository,
+  Group,
+  Manifest,
+  ManifestBlob,
+  ManifestReference,
+  Project,
+  RepositoryBlob,
+  Tag,
+  Upload,
+};
 
-export const ENTITIES = [Group, Project, ContainerRepository, Blob, RepositoryBlob, Manifest, ManifestBlob, ManifestReference, Tag, Upload];
+export const ENTITIES = [
+  Group,
+  Project,
+  ContainerRepository,
+  Blob,
+  RepositoryBlob,
+  Manifest,
+  ManifestBlob,
+  ManifestReference,
+  Tag,
+  Upload,
+];

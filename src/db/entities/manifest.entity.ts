@@ -1,4 +1,14 @@
-import { BigIntType, BlobType, Entity, Index, ManyToOne, PrimaryKey, Property, type Rel, Unique } from '@mikro-orm/core';
+import {
+  BigIntType,
+  BlobType,
+  Entity,
+  Index,
+  ManyToOne,
+  PrimaryKey,
+  Property,
+  type Rel,
+  Unique,
+} from '@mikro-orm/core';
 import { ContainerRepository } from './container-repository.entity.js';
 
 /** A manifest or index in one repository, with the exact bytes that were pushed. */

@@ -23,13 +23,18 @@ export async function blobGetOrHead(ctx: RequestContext): Promise<void> {
   if (redirect) return send(ctx.res, 307, { ...headers, location: redirect });
   const range = parseRange(ctx.req.headers.range, size);
   if (range === 'unsatisfiable') {
-    throw new OciError('BLOB_RANGE_INVALID', { size }, `range ${ctx.req.headers.range} is outside the blob's ${size} bytes`);
+    throw new OciError(
+      'BLOB_RANGE_INVALID',
+      { size },
+      `range ${ctx.req.headers.range} is outside the blob's ${size} bytes`,
+    );
   }
   const start = range?.start ?? 0;
   const end = range?.end ?? size - 1;
   const status = range ? 206 : 200;
   const partial = range ? { 'content-range': `bytes ${start}-${end}/${size}` } : {};
-  if (ctx.head || size === 0) return send(ctx.res, status, { ...headers, ...partial, 'content-length': end - start + 1 });
+  if (ctx.head || size === 0)
+    return send(ctx.res, status, { ...headers, ...partial, 'content-length': end - start + 1 });
   const stream = await ctx.deps.blobs.open(digest, start, end);
   ctx.res.writeHead(status, {
     'docker-distribution-api-version': 'registry/2.0',

@@ -12,7 +12,8 @@ function pageParams(ctx: RequestContext): { n: number; last?: string } {
   const raw = ctx.query.get('n');
   let n = MAX_PAGE;
   if (raw !== null) {
-    if (!/^\d+$/.test(raw)) throw new OciError('PAGINATION_INVALID', { n: raw }, `n must be a non-negative integer, got "${raw}"`);
+    if (!/^\d+$/.test(raw))
+      throw new OciError('PAGINATION_INVALID', { n: raw }, `n must be a non-negative integer, got "${raw}"`);
     n = Math.min(Number(raw), MAX_PAGE);
   }
   return { n, last: ctx.query.get('last') ?? undefined };

@@ -18,7 +18,12 @@ type Reference = { tag: string; digest?: undefined } | { digest: Digest; tag?: u
 
 function parseReference(ref: string): Reference {
   if (ref.includes(':')) return { digest: parseDigest(ref) };
-  if (!isValidTag(ref)) throw new OciError('MANIFEST_INVALID', { tag: ref }, `invalid tag "${ref}": tags match [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`);
+  if (!isValidTag(ref))
+    throw new OciError(
+      'MANIFEST_INVALID',
+      { tag: ref },
+      `invalid tag "${ref}": tags match [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`,
+    );
   return { tag: ref };
 }
 
@@ -73,7 +78,9 @@ function parseAccept(header: string | undefined): Set<string> | undefined {
 }
 
 function platformDigest(payload: Buffer, os: string, architecture: string): string | undefined {
-  const doc = JSON.parse(payload.toString('utf8')) as { manifests?: { digest: string; platform?: { os?: string; architecture?: string } }[] };
+  const doc = JSON.parse(payload.toString('utf8')) as {
+    manifests?: { digest: string; platform?: { os?: string; architecture?: string } }[];
+  };
   return doc.manifests?.find((d) => d.platform?.os === os && d.platform?.architecture === architecture)?.digest;
 }
 
@@ -86,7 +93,11 @@ export async function putManifest(ctx: RequestContext): Promise<void> {
   if (!payload) throw tooLarge();
   const digest = digestOf(payload, ref.digest?.algorithm ?? 'sha256');
   if (ref.digest && ref.digest.value !== digest) {
-    throw new OciError('DIGEST_INVALID', { expected: ref.digest.value, actual: digest }, `the manifest's digest is ${digest}, not ${ref.digest.value}`);
+    throw new OciError(
+      'DIGEST_INVALID',
+      { expected: ref.digest.value, actual: digest },
+      `the manifest's digest is ${digest}, not ${ref.digest.value}`,
+    );
   }
   const parsed = parseManifest(payload, ctx.req.headers['content-type']);
   const problem = await ctx.deps.store.putManifest({ repositoryId: repo.id, digest, parsed, payload, tag: ref.tag });
@@ -97,11 +108,18 @@ export async function putManifest(ctx: RequestContext): Promise<void> {
         problem.missingBlobs.length ? `blobs ${problem.missingBlobs.join(', ')}` : '',
         problem.missingManifests.length ? `manifests ${problem.missingManifests.join(', ')}` : '',
       ].filter(Boolean);
-      throw new OciError('MANIFEST_BLOB_UNKNOWN', { missing }, `the manifest references ${what.join(' and ')}, unknown to ${ctx.name}`);
+      throw new OciError(
+        'MANIFEST_BLOB_UNKNOWN',
+        { missing },
+        `the manifest references ${what.join(' and ')}, unknown to ${ctx.name}`,
+      );
     }
     throw new OciError('MANIFEST_INVALID', { problems: problem.sizeMismatches }, problem.sizeMismatches.join('; '));
   }
-  const headers: Record<string, string> = { location: `${ctx.base}/manifests/${digest}`, 'docker-content-digest': digest };
+  const headers: Record<string, string> = {
+    location: `${ctx.base}/manifests/${digest}`,
+    'docker-content-digest': digest,
+  };
   if (parsed.subject) headers['oci-subject'] = parsed.subject.digest;
   send(ctx.res, 201, headers);
 }
@@ -110,7 +128,8 @@ export async function deleteManifest(ctx: RequestContext): Promise<void> {
   const ref = parseReference(ctx.ref);
   const repo = await ctx.pullRepository();
   if (ref.tag !== undefined) {
-    if (!repo || !(await ctx.deps.store.deleteTag(repo.id, ref.tag))) throw new OciError('MANIFEST_UNKNOWN', { tag: ref.tag });
+    if (!repo || !(await ctx.deps.store.deleteTag(repo.id, ref.tag)))
+      throw new OciError('MANIFEST_UNKNOWN', { tag: ref.tag });
     return send(ctx.res, 202, {});
   }
   const result = repo ? await ctx.deps.store.deleteManifest(repo.id, ref.digest.value) : 'unknown';
@@ -126,5 +145,9 @@ export async function deleteManifest(ctx: RequestContext): Promise<void> {
 }
 
 function tooLarge(size?: number): OciError {
-  return new OciError('MANIFEST_TOO_LARGE', { limit: MAX_MANIFEST_BYTES, size }, `manifests may be at most ${MAX_MANIFEST_BYTES} bytes`);
+  return new OciError(
+    'MANIFEST_TOO_LARGE',
+    { limit: MAX_MANIFEST_BYTES, size },
+    `manifests may be at most ${MAX_MANIFEST_BYTES} bytes`,
+  );
 }

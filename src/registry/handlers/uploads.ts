@@ -74,12 +74,20 @@ function chunkOptions(ctx: RequestContext): { start?: number; length?: number } 
   if (header === undefined) return { length };
   const m = /^(?:bytes )?(\d+)-(\d+)(?:\/(?:\d+|\*))?$/.exec(header.trim());
   if (!m || Number(m[2]) < Number(m[1])) {
-    throw new OciError('RANGE_INVALID', { contentRange: header }, `malformed Content-Range "${header}"; expected <start>-<end>`);
+    throw new OciError(
+      'RANGE_INVALID',
+      { contentRange: header },
+      `malformed Content-Range "${header}"; expected <start>-<end>`,
+    );
   }
   const start = Number(m[1]);
   const rangeLength = Number(m[2]) - start + 1;
   if (length !== undefined && length !== rangeLength) {
-    throw new OciError('RANGE_INVALID', { contentRange: header, contentLength: length }, 'Content-Range and Content-Length disagree');
+    throw new OciError(
+      'RANGE_INVALID',
+      { contentRange: header, contentLength: length },
+      'Content-Range and Content-Length disagree',
+    );
   }
   return { start, length: rangeLength };
 }

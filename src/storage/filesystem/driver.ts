@@ -2,11 +2,12 @@
  * Filesystem driver: files under a root directory. `putContent` and `move` use rename(2), which is atomic
  * within one filesystem; `commit` fsyncs the file so a committed blob survives a crash.
  */
+
+import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { randomUUID } from 'node:crypto';
 import {
   checkPath,
   type FileInfo,
@@ -125,7 +126,12 @@ class FsFileWriter implements FileWriter {
     private readonly offset: number,
   ) {
     // flush: fsync before the descriptor closes, so a committed file survives a crash.
-    this.stream = createWriteStream(file, { flags: offset === 0 ? 'w' : 'r+', start: offset, flush: true, highWaterMark: 1 << 20 });
+    this.stream = createWriteStream(file, {
+      flags: offset === 0 ? 'w' : 'r+',
+      start: offset,
+      flush: true,
+      highWaterMark: 1 << 20,
+    });
     this.closed = new Promise((resolve) => this.stream.once('close', () => resolve()));
   }
 
@@ -134,7 +140,10 @@ class FsFileWriter implements FileWriter {
   }
 
   async commit(): Promise<void> {
-    if (!this.stream.writableFinished) await new Promise<void>((resolve, reject) => this.stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    if (!this.stream.writableFinished)
+      await new Promise<void>((resolve, reject) =>
+        this.stream.end((err?: Error | null) => (err ? reject(err) : resolve())),
+      );
     await this.closed;
   }
 
