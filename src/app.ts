@@ -6,11 +6,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { CachingRegistryStore } from './cache/caching-registry-store.js';
 import type { Config } from './config/config.js';
 import { BlobStore } from './content/blob-store.js';
 import { UploadService } from './content/upload-service.js';
 import { initOrm, type OrmHandle } from './db/orm.js';
-import { RegistryStore } from './db/registry-store.js';
+import type { RegistryStore } from './db/registry-store.js';
 import { mountGraphQL } from './graphql/server.js';
 import { purgeUploads } from './jobs/purge-uploads.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -44,7 +45,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const log = options.log ?? createLogger(config.logLevel);
   const db = await initOrm(config.database);
   const driver = options.driver ?? createDriver(config.storageDriver, { path: config.storagePath });
-  const store = new RegistryStore(db.em.getKnex(), db.dialect);
+  const store = new CachingRegistryStore(db.em.getKnex(), db.dialect);
   const uploads = new UploadService(driver, store);
   const registry = createRegistryHandler({ store, blobs: new BlobStore(driver, store), uploads, log });
 

@@ -35,14 +35,16 @@ export async function blobGetOrHead(ctx: RequestContext): Promise<void> {
   const partial = range ? { 'content-range': `bytes ${start}-${end}/${size}` } : {};
   if (ctx.head || size === 0)
     return send(ctx.res, status, { ...headers, ...partial, 'content-length': end - start + 1 });
-  const stream = await ctx.deps.blobs.open(digest, start, end);
+  const length = end - start + 1;
+  const bytes = await ctx.deps.blobs.read(digest, size, start, end);
+  if (Buffer.isBuffer(bytes)) return send(ctx.res, status, { ...headers, ...partial, 'content-length': length }, bytes);
   ctx.res.writeHead(status, {
     'docker-distribution-api-version': 'registry/2.0',
     ...headers,
     ...partial,
-    'content-length': end - start + 1,
+    'content-length': length,
   });
-  await pipeline(stream, ctx.res);
+  await pipeline(bytes, ctx.res);
 }
 
 export async function deleteBlob(ctx: RequestContext): Promise<void> {
