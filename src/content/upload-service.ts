@@ -57,7 +57,7 @@ export class UploadService {
   append(repo: RepositoryRow, id: string, body: Readable, options: ChunkOptions = {}): Promise<number> {
     return this.mutex.run(id, async () => {
       const { size } = await this.session(repo, id);
-      return (await this.write(id, size, body, options)).size;
+      return (await this.write(id, size, body, options, false)).size;
     });
   }
 
@@ -65,7 +65,8 @@ export class UploadService {
   complete(repo: RepositoryRow, id: string, digest: Digest, body?: Readable, options: ChunkOptions = {}) {
     return this.mutex.run(id, async () => {
       let state = await this.stateFor(id, (await this.session(repo, id)).size);
-      if (body) state = await this.write(id, state.size, body, options);
+      if (body) state = await this.write(id, state.size, body, options, true);
+      else if (state.size > 0) await this.makeDurable(id, state.size);
       const actual = `${digest.algorithm}:${
         digest.algorithm === 'sha256'
           ? state.hash.copy().digest('hex')
@@ -129,13 +130,23 @@ export class UploadService {
     return upload;
   }
 
-  /** Writes a chunk at `size`; on any failure the committed size stays and the hash state is dropped. */
-  private async write(id: string, size: number, body: Readable, options: ChunkOptions): Promise<HashState> {
+  /**
+   * Writes a chunk at `size`; on any failure the committed size stays and the hash state is dropped.
+   * Chunks are not fsynced one by one (`durable` false): the staged file is made durable once, when the
+   * upload completes, before it is published.
+   */
+  private async write(
+    id: string,
+    size: number,
+    body: Readable,
+    options: ChunkOptions,
+    durable: boolean,
+  ): Promise<HashState> {
     if (options.start !== undefined && options.start !== size) throw new RangeMismatchError(size, options.start);
     const state = await this.stateFor(id, size);
     this.hashes.delete(id);
     const hashing = new HashingTransform(state.hash);
-    const writer = await this.driver.writer(uploadDataPath(id), { offset: size });
+    const writer = await this.driver.writer(uploadDataPath(id), { offset: size, durable });
     await pipeline(body, hashing, writer.stream);
     if (options.length !== undefined && hashing.bytes !== options.length) {
       throw new SizeMismatchError(`received ${hashing.bytes} bytes, the request said ${options.length}`);
@@ -145,6 +156,13 @@ export class UploadService {
     await this.store.setUploadSize(id, next.size);
     this.hashes.set(id, next);
     return next;
+  }
+
+  /** fsyncs the staged bytes (a durable commit flushes the whole file, whoever wrote it). */
+  private async makeDurable(id: string, size: number): Promise<void> {
+    const writer = await this.driver.writer(uploadDataPath(id), { offset: size, durable: true });
+    writer.stream.end();
+    await writer.commit();
   }
 
   private async stateFor(id: string, size: number): Promise<HashState> {

@@ -18,7 +18,10 @@ export interface FileWriter {
   readonly stream: Writable;
   /** Bytes in the file so far: the starting offset plus everything written. */
   size(): number;
-  /** Makes everything written durable at the path (fsync or equivalent). Call after `stream` finished. */
+  /**
+   * Closes the write. With `durable` (the default) everything in the file, including bytes written by
+   * earlier writers, is made durable (fsync or equivalent). Call after `stream` finished.
+   */
   commit(): Promise<void>;
   /** Abandons the write and removes the file. Safe to call at any time, and more than once. */
   cancel(): Promise<void>;
@@ -37,6 +40,11 @@ export interface WriteOptions {
    * file). Must not exceed the current size.
    */
   offset?: number;
+  /**
+   * Whether `commit` must make the file durable (default true). An upload chunk skips it: bytes of a
+   * session only need to be durable when the blob is published, and the digest check catches a torn file.
+   */
+  durable?: boolean;
 }
 
 export interface StorageDriver {

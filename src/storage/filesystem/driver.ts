@@ -66,7 +66,7 @@ export class FilesystemDriver implements StorageDriver {
       if (offset > size) throw new InvalidOffsetError(path, offset);
       await fs.truncate(file, offset);
     }
-    return new FsFileWriter(file, offset);
+    return new FsFileWriter(file, offset, options.durable ?? true);
   }
 
   async getContent(path: string): Promise<Buffer> {
@@ -124,12 +124,13 @@ class FsFileWriter implements FileWriter {
   constructor(
     private readonly file: string,
     private readonly offset: number,
+    durable: boolean,
   ) {
-    // flush: fsync before the descriptor closes, so a committed file survives a crash.
+    // flush: fsync before the descriptor closes, so a committed file survives a power loss.
     this.stream = createWriteStream(file, {
       flags: offset === 0 ? 'w' : 'r+',
       start: offset,
-      flush: true,
+      flush: durable,
       highWaterMark: 1 << 20,
     });
     this.closed = new Promise((resolve) => this.stream.once('close', () => resolve()));
