@@ -70,7 +70,7 @@ export class UploadService {
       const actual = `${digest.algorithm}:${
         digest.algorithm === 'sha256'
           ? state.hash.copy().digest('hex')
-          : await this.rehashHex(id, state.size, digest.algorithm)
+          : (await this.rehash(id, state.size, digest.algorithm)).digest('hex')
       }`;
       if (actual !== digest.value) {
         await this.discard(id);
@@ -168,21 +168,17 @@ export class UploadService {
   private async stateFor(id: string, size: number): Promise<HashState> {
     const cached = this.hashes.get(id);
     if (cached && cached.size === size) return cached;
-    const hash = newHash('sha256');
-    if (size > 0) {
-      const reader = await this.driver.reader(uploadDataPath(id), { offset: 0, end: size - 1 });
-      for await (const chunk of reader) hash.update(chunk as Buffer);
-    }
-    return { hash, size };
+    return { hash: await this.rehash(id, size, 'sha256'), size };
   }
 
-  private async rehashHex(id: string, size: number, algorithm: DigestAlgorithm): Promise<string> {
+  /** Hashes the first `size` staged bytes from storage. */
+  private async rehash(id: string, size: number, algorithm: DigestAlgorithm): Promise<Hash> {
     const hash = newHash(algorithm);
     if (size > 0) {
       const reader = await this.driver.reader(uploadDataPath(id), { offset: 0, end: size - 1 });
       for await (const chunk of reader) hash.update(chunk as Buffer);
     }
-    return hash.digest('hex');
+    return hash;
   }
 
   /** Moves verified bytes into content-addressed storage, unless the same blob is already there. */
