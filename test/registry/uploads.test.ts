@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -80,6 +80,21 @@ describe('blob uploads', () => {
     });
     assert.equal(put.status, 201);
     assert.deepEqual((await c.req('GET', `/v2/${NAME}/blobs/${sha256(data)}`)).body, data);
+  });
+
+  test('sha512 digests work for monolithic and chunked uploads', async () => {
+    const data = randomBytes(70_000);
+    const d512 = `sha512:${createHash('sha512').update(data).digest('hex')}`;
+    const mono = await c.req('POST', `/v2/${NAME}/blobs/uploads/?digest=${d512}`, { body: data });
+    assert.equal(mono.status, 201);
+    const other = randomBytes(70_000);
+    const o512 = `sha512:${createHash('sha512').update(other).digest('hex')}`;
+    const loc = await open();
+    await c.req('PATCH', loc, { body: other.subarray(0, 30_000) });
+    await c.req('PATCH', loc, { body: other.subarray(30_000) });
+    assert.equal((await c.req('PUT', `${loc}?digest=${o512}`)).status, 201);
+    assert.deepEqual((await c.req('GET', `/v2/${NAME}/blobs/${o512}`)).body, other);
+    assert.deepEqual((await c.req('GET', `/v2/${NAME}/blobs/${d512}`)).body, data);
   });
 
   test('an out-of-order chunk gets 416 and leaves the upload as it was', async () => {
