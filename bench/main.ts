@@ -1,0 +1,452 @@
+/**
+ * `npm run bench`: berth against Distribution (Debian's docker-registry), side by side on loopback, measured
+ * the same way: request rates under autocannon, 1 GiB blob download and uploads over node:http, skopeo push
+ * and pull, and berth's peak RSS. Prints the table with berth's targets and writes it to BENCHMARKS.md.
+ *
+ * BENCH_QUICK=1 shrinks everything (64 MiB instead of 1 GiB, 3 s load runs) for a fast check.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildLayout, type Layout, writeRandomFile } from './data.js';
+import { load } from './load.js';
+import { MANIFEST_ACCEPT, RegistryClient } from './ops.js';
+import { failures, markdownTable, type Row, textTable, verdict } from './report.js';
+import { ensurePackages, peakRssMiB, type RegistryServer, startBerth, startDockerRegistry } from './servers.js';
+import { fmtSize, GiB, KiB, MiB, run, runOk, sleep } from './util.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const QUICK = process.env.BENCH_QUICK === '1';
+const BIG = QUICK ? 64 * MiB : GiB;
+const SMALL_BLOB = KiB;
+const CHUNK = 8 * MiB;
+const LOAD_SECONDS = QUICK ? 3 : 8;
+const WARMUP_SECONDS = 1;
+const CONNECTIONS = 32;
+const SMALL_IMAGE_LAYERS = QUICK ? [8 * MiB, 8 * MiB, 8 * MiB] : [30 * MiB, 30 * MiB, 30 * MiB];
+const SKOPEO_TIMEOUT = 20 * 60_000;
+
+/** Image names, the same on both registries; berth needs them inside project bench/app. */
+const IMG = 'bench/app/img';
+const MONO = 'bench/app/mono';
+const CHUNKED = 'bench/app/chunked';
+const SKOPEO_BIG = 'bench/app/skopeo-big';
+const SKOPEO_SMALL = 'bench/app/skopeo-small';
+
+interface Target {
+  server: RegistryServer;
+  client: RegistryClient;
+}
+
+const log = (s: string) => console.log(s);
+const sec = (ms: number) => ms / 1000;
+
+/** Flushes dirty pages so one registry's writeback does not slow the other's measurement. */
+const sync = () => runOk('sync', [], { timeoutMs: 5 * 60_000 });
+
+async function seedSmallImage(t: Target, small: Buffer, smallDigest: string): Promise<void> {
+  await t.client.uploadMonolithic(IMG, { digest: smallDigest, size: small.length, body: small });
+  const config = Buffer.from(
+    JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [smallDigest] } }),
+  );
+  const configDigest = `sha256:${createHash('sha256').update(config).digest('hex')}`;
+  await t.client.uploadMonolithic(IMG, { digest: configDigest, size: config.length, body: config });
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: smallDigest, size: small.length }],
+    }),
+  );
+  await t.client.pushManifest(IMG, 'v1', manifest, 'application/vnd.oci.image.manifest.v1+json');
+}
+
+/** Runs `fn` on berth, then on docker-registry, filling the row; a failure is recorded, not thrown. */
+async function measure(row: Row, targets: Target[], fn: (t: Target) => Promise<number>): Promise<void> {
+  for (const t of targets) await measureOne(row, t, fn);
+}
+
+/**
+ * Runs every step on berth, then every step on docker-registry: for sequences where the order matters
+ * (push then pull), so that each registry sees the same gap between writing and reading its data.
+ */
+async function measureSequence(targets: Target[], steps: [Row, (t: Target) => Promise<number>][]): Promise<void> {
+  for (const t of targets) for (const [row, fn] of steps) await measureOne(row, t, fn);
+}
+
+async function measureOne(row: Row, t: Target, fn: (t: Target) => Promise<number>): Promise<void> {
+  const isBerth = t.server.label === 'berth';
+  try {
+    const v = await fn(t);
+    if (isBerth) row.berth = v;
+    else row.other = v;
+    log(`  ${row.label.padEnd(44)} ${t.server.label.padEnd(16)} ${v.toFixed(row.digits)} ${row.unit}`);
+  } catch (err) {
+    const text = `${(err as Error).message}${isBerth ? `\n  berth output (last lines):\n${t.server.output.toString().slice(-3000)}` : ''}`;
+    if (isBerth) row.berthError = text;
+    else row.otherError = text;
+    log(`  ${row.label.padEnd(44)} ${t.server.label.padEnd(16)} FAILED: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+async function skopeo(args: string[]): Promise<number> {
+  const r = await run('skopeo', args, { timeoutMs: SKOPEO_TIMEOUT });
+  if (r.code !== 0) {
+    throw new Error(
+      `skopeo ${args.join(' ')}: ${r.timedOut ? 'timed out' : `exit ${r.code ?? r.signal}`}\n${r.stderr.slice(-4000)}`,
+    );
+  }
+  return r.ms;
+}
+
+async function skopeoPush(t: Target, layout: Layout, name: string): Promise<number> {
+  await sync();
+  return sec(
+    await skopeo([
+      'copy',
+      '-q',
+      '--preserve-digests',
+      '--dest-tls-verify=false',
+      `oci:${layout.dir}:${layout.tag}`,
+      `docker://${t.server.host}/${name}:${layout.tag}`,
+    ]),
+  );
+}
+
+async function skopeoPull(t: Target, layout: Layout, name: string, into: string): Promise<number> {
+  await rm(into, { recursive: true, force: true });
+  await sync();
+  try {
+    const ms = await skopeo([
+      'copy',
+      '-q',
+      '--preserve-digests',
+      '--src-tls-verify=false',
+      `docker://${t.server.host}/${name}:${layout.tag}`,
+      `oci:${into}:${layout.tag}`,
+    ]);
+    for (const l of layout.layers) {
+      const s = await stat(join(into, 'blobs', 'sha256', l.digest.slice('sha256:'.length))).catch(() => undefined);
+      if (s?.size !== l.size)
+        throw new Error(`skopeo pull from ${t.server.label}: layer ${l.digest} missing or wrong size in ${into}`);
+    }
+    return sec(ms);
+  } finally {
+    await rm(into, { recursive: true, force: true });
+  }
+}
+
+/** User + system CPU seconds a process has used so far (from /proc/<pid>/stat; 100 ticks per second). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The share of all CPUs busy (not idle, not iowait) over `ms`, from /proc/stat. */
+async function cpuBusy(ms: number): Promise<number> {
+  const sample = async () => {
+    const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] as string;
+    const v = line.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (v[3] ?? 0) + (v[4] ?? 0);
+    return { idle, total: v.reduce((a, b) => a + b, 0) };
+  };
+  const a = await sample();
+  await sleep(ms);
+  const b = await sample();
+  return b.total === a.total ? 0 : 1 - (b.idle - a.idle) / (b.total - a.total);
+}
+
+async function machine(): Promise<string[]> {
+  const nproc = (await run('nproc', [], { timeoutMs: 10_000 })).stdout.trim();
+  const dr = (await run('/usr/bin/docker-registry', ['--version'], { timeoutMs: 10_000 })).stdout.trim();
+  const sk = (await run('skopeo', ['--version'], { timeoutMs: 10_000 })).stdout.trim();
+  const commit = (await run('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, timeoutMs: 10_000 })).stdout.trim();
+  const dirty = (
+    await run('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, timeoutMs: 10_000 })
+  ).stdout.trim();
+  const damon = await readFile('/sys/kernel/mm/damon/admin/kdamonds/0/state', 'utf8').then(
+    (v) => v.trim(),
+    () => 'off',
+  );
+  return [
+    `- Machine: ${nproc} cores (\`nproc\` = ${nproc}), ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / GiB).toFixed(1)} GiB RAM`,
+    `- Node ${process.version} (\`node --version\`); ${dr}; ${sk}`,
+    `- berth: commit ${commit || 'unknown'}${dirty ? ' with uncommitted changes in src/' : ''}`,
+    `- Date: ${new Date().toISOString()}`,
+    ...(damon === 'on'
+      ? [
+          '- Note: the kernel runs DAMON proactive reclaim here (kdamond pageout), so page cache of files not read for a few seconds may be evicted; the 1 GiB transfer figures vary noticeably from run to run.',
+        ]
+      : []),
+  ];
+}
+
+function markdown(rows: Row[], header: string[], notes: string[]): string {
+  const failed = failures(rows);
+  return [
+    '# Benchmarks',
+    '',
+    'berth against Distribution (Debian `docker-registry`), both on loopback on the same machine, measured the same way.',
+    '',
+    ...header,
+    QUICK ? '- Mode: **BENCH_QUICK=1** (reduced sizes; not the reference figures)' : '- Mode: full',
+    '',
+    'Reproduce with `npm run bench` (`BENCH_QUICK=1 npm run bench` for a fast, reduced run). The script installs',
+    '`docker-registry` and `skopeo` with apt-get if they are missing, starts both registries on free loopback',
+    'ports with fresh temporary storage, and writes this file.',
+    '',
+    markdownTable(rows),
+    '',
+    '## How each figure is taken',
+    '',
+    ...notes.map((n) => `- ${n}`),
+    ...(failed.length > 0 ? ['', '## Failures', '', ...failed.map((f) => `\`\`\`\n${f}\n\`\`\``)] : []),
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<number> {
+  await ensurePackages();
+  const tmp = await mkdtemp(join(tmpdir(), 'berth-bench-'));
+  const targets: Target[] = [];
+  let cleaned = false;
+  const cleanup = async () => {
+    if (cleaned) return;
+    cleaned = true;
+    for (const t of targets) t.client.close();
+    await Promise.all(targets.map((t) => t.server.stop().catch(() => undefined)));
+    await rm(tmp, { recursive: true, force: true });
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`\n${signal}: stopping the registries and removing ${tmp}`);
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const rows: Row[] = [];
+  try {
+    log(`berth bench${QUICK ? ' (BENCH_QUICK=1)' : ''}: data in ${tmp}`);
+    const busyBefore = await cpuBusy(2000);
+    if (busyBefore > 0.15) {
+      log(
+        `warning: the machine is ${(busyBefore * 100).toFixed(0)}% busy before the run (other processes); figures will be noisy`,
+      );
+    }
+    log(
+      `preparing data: ${fmtSize(BIG)} test file, skopeo images of 1×${fmtSize(BIG)} and ${SMALL_IMAGE_LAYERS.length}×${fmtSize(SMALL_IMAGE_LAYERS[0] as number)} …`,
+    );
+    const big = await writeRandomFile(join(tmp, 'big.bin'), BIG);
+    const small = randomBytes(SMALL_BLOB);
+    const smallDigest = `sha256:${createHash('sha256').update(small).digest('hex')}`;
+    const bigLayout = await buildLayout(join(tmp, 'oci-big'), 'v1', [BIG]);
+    const smallLayout = await buildLayout(join(tmp, 'oci-small'), 'v1', SMALL_IMAGE_LAYERS);
+
+    log('starting berth and docker-registry …');
+    const berth = await startBerth(ROOT, join(tmp, 'berth'));
+    targets.push({ server: berth, client: new RegistryClient(berth.base) });
+    const dr = await startDockerRegistry(join(tmp, 'docker-registry'));
+    targets.push({ server: dr, client: new RegistryClient(dr.base) });
+    log(`  berth ${berth.base} (pid ${berth.pid}), docker-registry ${dr.base} (pid ${dr.pid})`);
+
+    const bigLabel = fmtSize(BIG);
+    const manifestRow: Row = {
+      label: 'GET manifest by tag, 32 conn',
+      unit: 'req/s',
+      digits: 0,
+      target: { kind: 'ratio-min', value: 5 },
+    };
+    const blobGetRow: Row = {
+      label: `GET ${fmtSize(SMALL_BLOB)} blob, 32 conn`,
+      unit: 'req/s',
+      digits: 0,
+      target: { kind: 'ratio-min', value: 5 },
+    };
+    const blobHeadRow: Row = {
+      label: 'HEAD blob, 32 conn',
+      unit: 'req/s',
+      digits: 0,
+      target: { kind: 'ratio-min', value: 5 },
+    };
+    const bigGetRow: Row = {
+      label: `GET ${bigLabel} blob (best of 2)`,
+      unit: 'MiB/s',
+      digits: 0,
+      target: { kind: 'ratio-min', value: 1 },
+    };
+    const monoRow: Row = {
+      label: `Monolithic upload ${bigLabel} (POST + PUT)`,
+      unit: 's',
+      digits: 2,
+      target: { kind: 'ratio-max', value: 0.8 },
+    };
+    const chunkRow: Row = {
+      label: `Chunked upload ${bigLabel} (${fmtSize(CHUNK)} PATCHes)`,
+      unit: 's',
+      digits: 2,
+      target: { kind: 'ratio-max', value: 0.7 },
+    };
+    const pushBigRow: Row = {
+      label: `skopeo push, 1×${bigLabel} image`,
+      unit: 's',
+      digits: 2,
+      target: { kind: 'ratio-max', value: 1 },
+    };
+    const pullBigRow: Row = {
+      label: `skopeo pull, 1×${bigLabel} image`,
+      unit: 's',
+      digits: 2,
+      target: { kind: 'ratio-max', value: 1 },
+    };
+    const smallImg = `${SMALL_IMAGE_LAYERS.length}×${fmtSize(SMALL_IMAGE_LAYERS[0] as number)}`;
+    const pushSmallRow: Row = {
+      label: `skopeo push, ${smallImg} image`,
+      unit: 's',
+      digits: 2,
+      target: { kind: 'ratio-max', value: 1 },
+    };
+    const pullSmallRow: Row = {
+      label: `skopeo pull, ${smallImg} image`,
+      unit: 's',
+      digits: 2,
+      target: { kind: 'ratio-max', value: 1 },
+    };
+    const rssRow: Row = {
+      label: 'Peak RSS at the end (VmHWM)',
+      unit: 'MiB',
+      digits: 0,
+      target: { kind: 'abs-max', value: 200, unit: 'MiB' },
+    };
+    rows.push(
+      manifestRow,
+      blobGetRow,
+      blobHeadRow,
+      bigGetRow,
+      monoRow,
+      chunkRow,
+      pushBigRow,
+      pullBigRow,
+      pushSmallRow,
+      pullSmallRow,
+      rssRow,
+    );
+
+    log('measuring …');
+    const seeded = new Set<Target>();
+    const seedErrors = new Map<Target, Error>();
+    const ensureSeeded = async (t: Target) => {
+      const failed = seedErrors.get(t);
+      if (failed) throw new Error(`seeding ${IMG}:v1 failed earlier: ${failed.message}`);
+      if (seeded.has(t)) return;
+      try {
+        await seedSmallImage(t, small, smallDigest);
+        seeded.add(t);
+      } catch (err) {
+        seedErrors.set(t, err as Error);
+        throw new Error(`seeding ${IMG}:v1 (1 KiB blob, config, manifest): ${(err as Error).message}`);
+      }
+    };
+    const rate = async (t: Target, method: string, path: string, headers: Record<string, string>) => {
+      await ensureSeeded(t);
+      await t.client.check(method, path, headers);
+      const r = await load({
+        url: `${t.server.base}${path}`,
+        method,
+        headers,
+        connections: CONNECTIONS,
+        seconds: LOAD_SECONDS,
+        warmupSeconds: WARMUP_SECONDS,
+      });
+      return r.requestsPerSecond;
+    };
+
+    await measure(manifestRow, targets, (t) => rate(t, 'GET', `/v2/${IMG}/manifests/v1`, { accept: MANIFEST_ACCEPT }));
+    await measure(blobGetRow, targets, (t) => rate(t, 'GET', `/v2/${IMG}/blobs/${smallDigest}`, {}));
+    await measure(blobHeadRow, targets, (t) => rate(t, 'HEAD', `/v2/${IMG}/blobs/${smallDigest}`, {}));
+
+    await measure(monoRow, targets, async (t) => {
+      await sync();
+      return sec(
+        await t.client.uploadMonolithic(MONO, {
+          digest: big.digest,
+          size: big.size,
+          body: () => createReadStream(big.path, { highWaterMark: MiB }),
+        }),
+      );
+    });
+    await measure(chunkRow, targets, async (t) => {
+      await sync();
+      return sec(await t.client.uploadChunked(CHUNKED, big, CHUNK));
+    });
+    await measure(bigGetRow, targets, async (t) => {
+      await sync();
+      await t.client.download(MONO, big.digest, big.size, true); // untimed: checks length and digest
+      let best = Number.POSITIVE_INFINITY;
+      const runs: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const s0 = await cpuSeconds(t.server.pid);
+        const c0 = await cpuSeconds(process.pid);
+        const ms = await t.client.download(MONO, big.digest, big.size);
+        const s1 = await cpuSeconds(t.server.pid);
+        const c1 = await cpuSeconds(process.pid);
+        runs.push(
+          `${(big.size / MiB / sec(ms)).toFixed(0)} MiB/s (server CPU ${(s1 - s0).toFixed(2)} s, client CPU ${(c1 - c0).toFixed(2)} s, wall ${sec(ms).toFixed(2)} s)`,
+        );
+        best = Math.min(best, ms);
+      }
+      log(`    ${t.server.label} runs: ${runs.join('; ')}`);
+      return big.size / MiB / sec(best);
+    });
+
+    await measureSequence(targets, [
+      [pushBigRow, (t) => skopeoPush(t, bigLayout, SKOPEO_BIG)],
+      [pullBigRow, (t) => skopeoPull(t, bigLayout, SKOPEO_BIG, join(tmp, `pull-${t.server.label}-big`))],
+      [pushSmallRow, (t) => skopeoPush(t, smallLayout, SKOPEO_SMALL)],
+      [pullSmallRow, (t) => skopeoPull(t, smallLayout, SKOPEO_SMALL, join(tmp, `pull-${t.server.label}-small`))],
+    ]);
+
+    await measure(rssRow, targets, async (t) => {
+      const v = await peakRssMiB(t.server.pid);
+      if (v === undefined)
+        throw new Error(`cannot read VmHWM from /proc/${t.server.pid}/status (process gone?)\n${t.server.output}`);
+      return v;
+    });
+
+    const busyAfter = await cpuBusy(2000);
+    const header = [
+      ...(await machine()),
+      `- CPU busy from other processes: ${(busyBefore * 100).toFixed(0)}% just before the run, ${(busyAfter * 100).toFixed(0)}% just after (2 s samples of /proc/stat, registries idle); load average at the end: ${(await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ')}`,
+    ];
+    const notes = [
+      `Request rates: autocannon 8 in a separate process, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s unmeasured warm-up then ${LOAD_SECONDS} s measured, average req/s; every response must be 2xx. Manifest GET sends \`Accept: ${MANIFEST_ACCEPT}\`. HEAD uses a patched response parser (autocannon otherwise waits for a HEAD body).`,
+      `GET ${bigLabel}: node:http on a fresh connection, bytes counted and discarded; one untimed run checks length and sha256, then the best of 2 timed runs.`,
+      `Uploads: node:http with keep-alive, body streamed from the ${bigLabel} random test file. Monolithic = POST /blobs/uploads/ then PUT <Location>?digest= with the whole body; chunked = ${fmtSize(CHUNK)} PATCHes with Content-Range, then PUT ?digest= without a body. Each registry gets its own repository for each (\`${MONO}\`, \`${CHUNKED}\`). \`sync\` runs before each timed transfer.`,
+      `skopeo: \`skopeo copy -q --preserve-digests\` from/to an OCI layout (\`oci:<dir>:v1\`) with \`--dest-tls-verify=false\` / \`--src-tls-verify=false\`; layers are random bytes typed \`application/vnd.oci.image.layer.v1.tar\`, so --preserve-digests keeps skopeo from gzipping them on push or pull. Each pull goes to an empty directory. berth runs its four skopeo steps (push and pull of each image) before docker-registry runs the same four, so both see the same delay between pushing and pulling.`,
+      'Peak RSS: VmHWM from /proc/<pid>/status of the server process after all measurements (docker-registry shown for reference; the target is on berth alone).',
+      'berth runs as `node dist/src/main.js` with SQLite and the filesystem driver, BERTH_LOG_LEVEL=warn; docker-registry with the filesystem driver, log level error, access log off.',
+    ];
+    const text = textTable(rows);
+    log('');
+    log(text);
+    const failed = failures(rows);
+    if (failed.length > 0) {
+      log('\nFailures:');
+      for (const f of failed) log(`\n${f}`);
+    }
+    const md = markdown(rows, header, notes);
+    await writeFile(join(ROOT, 'BENCHMARKS.md'), md);
+    log(`\nwrote ${join(ROOT, 'BENCHMARKS.md')}`);
+    return rows.some((r) => verdict(r) === 'error') ? 1 : 0;
+  } finally {
+    await cleanup();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,260 @@
+/**
+ * The registry operations the benchmark times, on plain node:http so that bodies stream from and to disk:
+ * blob uploads (monolithic and chunked), manifest push, and a 1 GiB blob download that discards its bytes.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { Agent, request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import { KiB } from './util.js';
+
+export const MANIFEST_ACCEPT =
+  'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json';
+
+export interface HttpResult {
+  method: string;
+  url: string;
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** The response body (at most the first 64 KiB). */
+  body: Buffer;
+}
+
+/** A response other than the one expected; the message carries the request and the whole response. */
+export class HttpError extends Error {
+  constructor(
+    readonly what: string,
+    readonly res: HttpResult,
+    expected: number,
+  ) {
+    const headers = Object.entries(res.headers)
+      .map(([k, v]) => `    ${k}: ${Array.isArray(v) ? v.join(', ') : v}`)
+      .join('\n');
+    super(
+      `${what}: ${res.method} ${res.url} answered ${res.status}, expected ${expected}\n  response headers:\n${headers}\n  response body: ${res.body.toString('utf8').slice(0, 2000)}`,
+    );
+  }
+}
+
+export interface RequestOptions {
+  method: string;
+  headers?: OutgoingHttpHeaders;
+  /** A buffer, or a factory for a stream (opened only when the request starts). */
+  body?: Buffer | (() => Readable);
+  agent?: Agent;
+  /** Idle-socket timeout. */
+  timeoutMs?: number;
+}
+
+export function request(url: URL, opts: RequestOptions): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (err: Error) => {
+      if (settled) return;
+      settled = true;
+      reject(new Error(`${opts.method} ${url.href}: ${err.message}`));
+    };
+    const req = httpRequest(url, { method: opts.method, headers: opts.headers, agent: opts.agent }, (res) => {
+      const chunks: Buffer[] = [];
+      let kept = 0;
+      res.on('data', (c: Buffer) => {
+        if (kept < 64 * KiB) {
+          chunks.push(c);
+          kept += c.length;
+        }
+      });
+      res.once('error', fail);
+      res.once('end', () => {
+        if (settled) return;
+        settled = true;
+        resolve({
+          method: opts.method,
+          url: url.href,
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).subarray(0, 64 * KiB),
+        });
+      });
+    });
+    req.setTimeout(opts.timeoutMs ?? 120_000, () =>
+      req.destroy(new Error(`no progress for ${opts.timeoutMs ?? 120_000} ms`)),
+    );
+    req.once('error', fail);
+    const body = opts.body;
+    if (body === undefined) req.end();
+    else if (Buffer.isBuffer(body)) req.end(body);
+    else {
+      const stream = body();
+      stream.once('error', (err) => req.destroy(err));
+      stream.pipe(req);
+    }
+  });
+}
+
+function expect(res: HttpResult, status: number, what: string): HttpResult {
+  if (res.status !== status) throw new HttpError(what, res, status);
+  return res;
+}
+
+function locationOf(res: HttpResult, base: string, what: string): URL {
+  const loc = res.headers.location;
+  if (!loc) throw new Error(`${what}: ${res.method} ${res.url} answered ${res.status} without a Location header`);
+  return new URL(loc, base);
+}
+
+function withDigest(url: URL, digest: string): URL {
+  const u = new URL(url);
+  u.searchParams.set('digest', digest);
+  return u;
+}
+
+/** One registry's HTTP client (keep-alive, as real clients do). */
+export class RegistryClient {
+  readonly agent = new Agent({ keepAlive: true, maxSockets: 8 });
+  constructor(readonly base: string) {}
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private url(path: string): URL {
+    return new URL(path, this.base);
+  }
+
+  /** POST /v2/<name>/blobs/uploads/ → the session's URL. */
+  async startUpload(name: string): Promise<URL> {
+    const res = await request(this.url(`/v2/${name}/blobs/uploads/`), {
+      method: 'POST',
+      headers: { 'content-length': 0 },
+      agent: this.agent,
+    });
+    expect(res, 202, 'start upload');
+    return locationOf(res, this.base, 'start upload');
+  }
+
+  /** POST, then PUT ?digest= with the whole body. Returns the elapsed milliseconds. */
+  async uploadMonolithic(
+    name: string,
+    blob: { digest: string; size: number; body: Buffer | (() => Readable) },
+  ): Promise<number> {
+    const t0 = performance.now();
+    const session = await this.startUpload(name);
+    const res = await request(withDigest(session, blob.digest), {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream', 'content-length': blob.size },
+      body: blob.body,
+      agent: this.agent,
+    });
+    expect(res, 201, 'monolithic upload');
+    return performance.now() - t0;
+  }
+
+  /** POST, PATCH `chunk`-byte pieces of `file` with Content-Range, then PUT ?digest=. Returns elapsed ms. */
+  async uploadChunked(
+    name: string,
+    file: { path: string; digest: string; size: number },
+    chunk: number,
+  ): Promise<number> {
+    const t0 = performance.now();
+    let session = await this.startUpload(name);
+    for (let start = 0; start < file.size; start += chunk) {
+      const end = Math.min(start + chunk, file.size) - 1;
+      const res = await request(session, {
+        method: 'PATCH',
+        headers: {
+          'content-type': 'application/octet-stream',
+          'content-length': end - start + 1,
+          'content-range': `${start}-${end}`,
+        },
+        body: () => createReadStream(file.path, { start, end, highWaterMark: 1024 * KiB }),
+        agent: this.agent,
+      });
+      expect(res, 202, `chunk ${start}-${end}`);
+      const range = res.headers.range;
+      if (range !== `0-${end}`)
+        throw new Error(
+          `chunk ${start}-${end}: ${res.method} ${res.url} answered Range "${range}", expected "0-${end}"`,
+        );
+      session = locationOf(res, this.base, `chunk ${start}-${end}`);
+    }
+    const res = await request(withDigest(session, file.digest), {
+      method: 'PUT',
+      headers: { 'content-length': 0 },
+      agent: this.agent,
+    });
+    expect(res, 201, 'finish chunked upload');
+    return performance.now() - t0;
+  }
+
+  async pushManifest(name: string, tag: string, manifest: Buffer, mediaType: string): Promise<void> {
+    const res = await request(this.url(`/v2/${name}/manifests/${tag}`), {
+      method: 'PUT',
+      headers: { 'content-type': mediaType, 'content-length': manifest.length },
+      body: manifest,
+      agent: this.agent,
+    });
+    expect(res, 201, 'push manifest');
+  }
+
+  /** A plain request with the same headers the load test uses; throws unless it answers `status`. */
+  async check(method: string, path: string, headers: Record<string, string>, status = 200): Promise<HttpResult> {
+    return expect(await request(this.url(path), { method, headers, agent: this.agent }), status, `${method} ${path}`);
+  }
+
+  /**
+   * GETs a blob on a fresh connection, counting and discarding the bytes; checks length and digest
+   * when `verify` is set (verification is off for timed runs: hashing would cap the client).
+   */
+  download(name: string, digest: string, size: number, verify = false): Promise<number> {
+    const url = this.url(`/v2/${name}/blobs/${digest}`);
+    return new Promise((resolve, reject) => {
+      const t0 = performance.now();
+      let settled = false;
+      const fail = (err: Error) => {
+        if (settled) return;
+        settled = true;
+        reject(err);
+      };
+      const req = httpRequest(url, { method: 'GET', agent: false }, (res) => {
+        if (res.statusCode !== 200) {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.length < 16 && chunks.push(c));
+          res.once('end', () =>
+            fail(
+              new HttpError(
+                'download',
+                {
+                  method: 'GET',
+                  url: url.href,
+                  status: res.statusCode ?? 0,
+                  headers: res.headers,
+                  body: Buffer.concat(chunks),
+                },
+                200,
+              ),
+            ),
+          );
+          return;
+        }
+        const hash = verify ? createHash('sha256') : undefined;
+        let bytes = 0;
+        res.on('data', (c: Buffer) => {
+          bytes += c.length;
+          hash?.update(c);
+        });
+        res.once('error', fail);
+        res.once('end', () => {
+          const ms = performance.now() - t0;
+          if (bytes !== size) return fail(new Error(`GET ${url.href}: received ${bytes} bytes, expected ${size}`));
+          const actual = hash ? `sha256:${hash.digest('hex')}` : digest;
+          if (actual !== digest) return fail(new Error(`GET ${url.href}: body hashes to ${actual}`));
+          settled = true;
+          resolve(ms);
+        });
+      });
+      req.setTimeout(120_000, () => req.destroy(new Error('no progress for 120 s')));
+      req.once('error', (err) => fail(new Error(`GET ${url.href}: ${err.message}`)));
+      req.end();
+    });
+  }
+}

@@ -1,0 +1,148 @@
+/** The two registries under test, each a child process on loopback: berth and Distribution (docker-registry). */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { freePort, runOk, sleep, Tail, waitFor200 } from './util.js';
+
+export const DOCKER_REGISTRY_BIN = '/usr/bin/docker-registry';
+
+export interface RegistryServer {
+  /** Short label for tables: "berth" or "docker-registry". */
+  label: string;
+  /** http://127.0.0.1:<port> */
+  base: string;
+  /** host:port, as skopeo wants it. */
+  host: string;
+  pid: number;
+  /** The last lines the process printed (for error reports). */
+  output: Tail;
+  stop(): Promise<void>;
+}
+
+async function commandExists(name: string): Promise<boolean> {
+  try {
+    await runOk('sh', ['-c', `command -v ${name}`], { timeoutMs: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Installs docker-registry and skopeo from Debian when either is missing. */
+export async function ensurePackages(): Promise<void> {
+  const missing: string[] = [];
+  if (!(await commandExists(DOCKER_REGISTRY_BIN))) missing.push('docker-registry');
+  if (!(await commandExists('skopeo'))) missing.push('skopeo');
+  if (missing.length === 0) return;
+  console.log(`installing ${missing.join(', ')} with apt-get …`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await runOk('apt-get', ['update'], { env, timeoutMs: 10 * 60_000, inherit: true });
+  await runOk('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
+    env,
+    timeoutMs: 20 * 60_000,
+    inherit: true,
+  });
+}
+
+function track(child: ChildProcess, output: Tail): { alive: () => boolean; stop: () => Promise<void> } {
+  let exited = child.exitCode !== null || child.signalCode !== null;
+  const done = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    });
+  });
+  child.stdout?.on('data', (c: Buffer) => output.push(c));
+  child.stderr?.on('data', (c: Buffer) => output.push(c));
+  return {
+    alive: () => !exited,
+    async stop() {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const graceful = await Promise.race([done.then(() => true), sleep(10_000).then(() => false)]);
+      if (!graceful && !exited) {
+        child.kill('SIGKILL');
+        await Promise.race([done, sleep(5_000)]);
+      }
+    },
+  };
+}
+
+/** Creates group `bench` and project `bench/app` with berth's CLI, then starts `node dist/src/main.js`. */
+export async function startBerth(root: string, dir: string): Promise<RegistryServer> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    BERTH_PORT: String(port),
+    BERTH_HOST: '127.0.0.1',
+    BERTH_DATABASE_URL: `sqlite:${join(dir, 'berth.sqlite')}`,
+    BERTH_STORAGE_PATH: join(dir, 'storage'),
+    BERTH_LOG_LEVEL: 'warn',
+  };
+  const cli = join(root, 'dist/src/cli/main.js');
+  await runOk(process.execPath, [cli, 'group', 'create', 'bench'], { env, cwd: root, timeoutMs: 60_000 });
+  await runOk(process.execPath, [cli, 'project', 'create', 'bench/app'], { env, cwd: root, timeoutMs: 60_000 });
+  const extra = (process.env.BENCH_BERTH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extra, join(root, 'dist/src/main.js')], {
+    env,
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = new Tail();
+  const t = track(child, output);
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor200(`${base}/v2/`, 60_000, t.alive);
+  } catch (err) {
+    await t.stop();
+    throw new Error(`berth did not start: ${(err as Error).message}\n${output}`);
+  }
+  return { label: 'berth', base, host: `127.0.0.1:${port}`, pid: child.pid as number, output, stop: t.stop };
+}
+
+/** Starts Distribution (`docker-registry serve`) on the filesystem driver under `dir`. */
+export async function startDockerRegistry(dir: string): Promise<RegistryServer> {
+  const port = await freePort();
+  await mkdir(join(dir, 'data'), { recursive: true });
+  const config = join(dir, 'config.yml');
+  await writeFile(
+    config,
+    [
+      'version: 0.1',
+      'log:',
+      '  level: error',
+      '  accesslog:',
+      '    disabled: true',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${join(dir, 'data')}`,
+      '  delete:',
+      '    enabled: true',
+      'http:',
+      `  addr: 127.0.0.1:${port}`,
+      '',
+    ].join('\n'),
+  );
+  const child = spawn(DOCKER_REGISTRY_BIN, ['serve', config], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = new Tail();
+  const t = track(child, output);
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor200(`${base}/v2/`, 60_000, t.alive);
+  } catch (err) {
+    await t.stop();
+    throw new Error(`docker-registry did not start: ${(err as Error).message}\n${output}`);
+  }
+  return { label: 'docker-registry', base, host: `127.0.0.1:${port}`, pid: child.pid as number, output, stop: t.stop };
+}
+
+/** Peak resident set size (VmHWM) of a live process, in MiB; undefined if it cannot be read. */
+export async function peakRssMiB(pid: number): Promise<number | undefined> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
