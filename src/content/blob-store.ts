@@ -3,7 +3,8 @@
  * bytes of small ones (configs, tiny layers: at most SMALL_BLOB bytes) are kept in a bounded LRU; layers
  * always stream.
  */
-import type { Readable } from 'node:stream';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Lru } from '../cache/lru.js';
 import type { RegistryStore } from '../db/registry-store.js';
 import type { Digest } from '../oci/digest.js';
@@ -33,18 +34,21 @@ export class BlobStore {
     return blob;
   }
 
-  /**
-   * The blob's bytes from `start` to `end` inclusive: a Buffer for a small blob (`size` ≤ SMALL_BLOB),
-   * otherwise a stream.
-   */
-  async read(digest: Digest, size: number, start: number, end: number): Promise<Buffer | Readable> {
-    if (size > SMALL_BLOB) return this.driver.reader(blobDataPath(digest), { offset: start, end });
+  /** Bytes [start, end] of a small blob (`size` ≤ SMALL_BLOB), from the LRU when cached. */
+  async readSmall(digest: Digest, size: number, start: number, end: number): Promise<Buffer> {
     let bytes = this.small.get(digest.value);
     if (!bytes) {
       bytes = await this.driver.getContent(blobDataPath(digest));
       if (bytes.length === size) this.small.set(digest.value, bytes);
     }
     return bytes.subarray(start, end + 1);
+  }
+
+  /** Writes the range [start, end] of a large blob into `destination` (which it does not end). */
+  async send(digest: Digest, start: number, end: number, destination: Writable): Promise<void> {
+    const path = blobDataPath(digest);
+    if (this.driver.sendTo) return this.driver.sendTo(path, destination, { offset: start, end });
+    await pipeline(await this.driver.reader(path, { offset: start, end }), destination, { end: false });
   }
 
   /** A direct download URL when the driver offers one (object storage), else undefined. */

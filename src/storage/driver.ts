@@ -53,6 +53,13 @@ export interface StorageDriver {
   stat(path: string): Promise<FileInfo | undefined>;
   /** A stream of the file's bytes; throws {@link PathNotFoundError} when absent. */
   reader(path: string, options?: ReadOptions): Promise<Readable>;
+  /**
+   * Optional fast path for downloads: writes the file's bytes (the `options` range) into `destination`,
+   * waiting for each write to drain, and resolves when all were handed over. A driver offers it when it
+   * can do better than `reader()` piped into the destination (the filesystem driver reuses two buffers,
+   * so serving a layer allocates nothing per chunk). Does not end `destination`.
+   */
+  sendTo?(path: string, destination: Writable, options?: ReadOptions): Promise<void>;
   /** Opens `path` for writing; see {@link WriteOptions} for resuming. */
   writer(path: string, options?: WriteOptions): Promise<FileWriter>;
   /** Reads a small file whole. */

@@ -62,6 +62,20 @@ describe('blobs', () => {
     assert.equal(ignored.body.length, 10_000);
   });
 
+  test('a large blob streams whole and by range, byte-exact', async () => {
+    const big = randomBytes(3 * 1024 * 1024 + 7);
+    const { digest: d } = await c.pushBlob('list/proj', big);
+    const full = await c.req('GET', `/v2/list/proj/blobs/${d}`);
+    assert.equal(full.status, 200);
+    assert.equal(full.headers.get('content-length'), String(big.length));
+    assert.equal(sha256(full.body), d);
+    const part = await c.req('GET', `/v2/list/proj/blobs/${d}`, { headers: { range: 'bytes=1048570-2097160' } });
+    assert.equal(part.status, 206);
+    assert.deepEqual(part.body, big.subarray(1048570, 2097161));
+    const head = await c.req('HEAD', `/v2/list/proj/blobs/${d}`);
+    assert.equal(head.headers.get('content-length'), String(big.length));
+  });
+
   test('If-None-Match with the ETag gives 304', async () => {
     const r = await c.req('GET', `/v2/list/proj/blobs/${digest}`, { headers: { 'if-none-match': `"${digest}"` } });
     assert.equal(r.status, 304);

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, test } from 'node:test';
 import {
@@ -127,6 +127,31 @@ export function driverSuite(name: string, create: () => Promise<StorageDriver>):
       const blobs = Array.from({ length: 10 }, () => randomBytes(64 * 1024));
       await Promise.all(blobs.map((b, i) => write(d, `p/${i}`, b)));
       for (const [i, b] of blobs.entries()) assert.deepEqual(await d.getContent(`p/${i}`), b);
+    });
+
+    test('sendTo, when offered, writes exactly the range and waits for the destination', async (t) => {
+      const d = await create();
+      if (!d.sendTo) return t.skip(`${name} has no sendTo; reader() serves downloads`);
+      const data = randomBytes(3 * 1024 * 1024 + 123);
+      await d.putContent('s/data', data);
+      const collect = async (offset: number, end?: number) => {
+        const chunks: Buffer[] = [];
+        const sink = new Writable({
+          highWaterMark: 1024,
+          write(chunk, _e, cb) {
+            chunks.push(Buffer.from(chunk));
+            setTimeout(cb, 1); // a slow consumer: buffers must not be reused before it took them
+          },
+        });
+        await d.sendTo!('s/data', sink, { offset, end });
+        return Buffer.concat(chunks);
+      };
+      assert.deepEqual(await collect(0), data);
+      assert.deepEqual(await collect(1_000_000, 2_500_000), data.subarray(1_000_000, 2_500_001));
+      await assert.rejects(d.sendTo('absent', new PassThrough()), PathNotFoundError);
+      const dead = new Writable({ write: (_c, _e, cb) => cb() });
+      dead.destroy();
+      await assert.rejects(d.sendTo('s/data', dead));
     });
 
     test('empty files are files', async () => {

@@ -1,10 +1,11 @@
 /** Blob GET, HEAD and DELETE (distribution-spec § Pulling blobs, § Deleting blobs). */
-import { pipeline } from 'node:stream/promises';
+
+import { SMALL_BLOB } from '../../content/blob-store.js';
 import { BlobUnknownError } from '../../content/errors.js';
 import { parseDigest } from '../../oci/digest.js';
 import type { RequestContext } from '../context.js';
 import { OciError } from '../errors.js';
-import { parseRange, send } from '../http.js';
+import { API_VERSION_HEADER, parseRange, send } from '../http.js';
 
 export async function blobGetOrHead(ctx: RequestContext): Promise<void> {
   const digest = parseDigest(ctx.ref);
@@ -36,15 +37,14 @@ export async function blobGetOrHead(ctx: RequestContext): Promise<void> {
   if (ctx.head || size === 0)
     return send(ctx.res, status, { ...headers, ...partial, 'content-length': end - start + 1 });
   const length = end - start + 1;
-  const bytes = await ctx.deps.blobs.read(digest, size, start, end);
-  if (Buffer.isBuffer(bytes)) return send(ctx.res, status, { ...headers, ...partial, 'content-length': length }, bytes);
-  ctx.res.writeHead(status, {
-    'docker-distribution-api-version': 'registry/2.0',
-    ...headers,
-    ...partial,
-    'content-length': length,
-  });
-  await pipeline(bytes, ctx.res);
+  const all = { ...headers, ...partial, 'content-length': length };
+  if (size <= SMALL_BLOB) {
+    const bytes = await ctx.deps.blobs.readSmall(digest, size, start, end);
+    return send(ctx.res, status, all, bytes);
+  }
+  ctx.res.writeHead(status, { ...API_VERSION_HEADER, ...all });
+  await ctx.deps.blobs.send(digest, start, end, ctx.res);
+  ctx.res.end();
 }
 
 export async function deleteBlob(ctx: RequestContext): Promise<void> {
