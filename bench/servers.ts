@@ -1,5 +1,6 @@
 /** The two registries under test, each a child process on loopback: berth and Distribution (docker-registry). */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort, runOk, sleep, Tail, waitFor200 } from './util.js';
@@ -82,8 +83,9 @@ export async function startBerth(root: string, dir: string): Promise<RegistrySer
   const cli = join(root, 'dist/src/cli/main.js');
   await runOk(process.execPath, [cli, 'group', 'create', 'bench'], { env, cwd: root, timeoutMs: 60_000 });
   await runOk(process.execPath, [cli, 'project', 'create', 'bench/app'], { env, cwd: root, timeoutMs: 60_000 });
+  // berth runs as `npm start` runs it: the node flags of the start script, plus any extra for profiling.
   const extra = (process.env.BENCH_BERTH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...extra, join(root, 'dist/src/main.js')], {
+  const child = spawn(process.execPath, [...startNodeFlags(root), ...extra, join(root, 'dist/src/main.js')], {
     env,
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -145,4 +147,11 @@ export async function peakRssMiB(pid: number): Promise<number | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** The node flags `npm start` passes (e.g. --max-semi-space-size), read from package.json's start script. */
+function startNodeFlags(root: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const m = /node ((?:--\S+ )*)dist\/src\/main\.js/.exec(pkg.scripts.start);
+  return (m?.[1] ?? '').split(' ').filter(Boolean);
 }
