@@ -146,7 +146,7 @@ class FsFileWriter implements FileWriter {
       flags: offset === 0 ? 'w' : 'r+',
       start: offset,
       flush: durable,
-      highWaterMark: 1 << 20,
+      highWaterMark: 256 << 10,
     });
     this.closed = new Promise((resolve) => this.stream.once('close', () => resolve()));
   }
