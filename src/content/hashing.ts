@@ -7,7 +7,7 @@ export class HashingTransform extends Transform {
   bytes = 0;
 
   constructor(private readonly hash: Hash) {
-    super();
+    super({ highWaterMark: 1 << 20 });
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {

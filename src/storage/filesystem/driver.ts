@@ -146,7 +146,7 @@ class FsFileWriter implements FileWriter {
       flags: offset === 0 ? 'w' : 'r+',
       start: offset,
       flush: durable,
-      highWaterMark: 256 << 10,
+      highWaterMark: 1 << 20,
     });
     this.closed = new Promise((resolve) => this.stream.once('close', () => resolve()));
   }
