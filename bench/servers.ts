@@ -90,16 +90,7 @@ export async function startBerth(root: string, dir: string): Promise<RegistrySer
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const output = new Tail();
-  const t = track(child, output);
-  const base = `http://127.0.0.1:${port}`;
-  try {
-    await waitFor200(`${base}/v2/`, 60_000, t.alive);
-  } catch (err) {
-    await t.stop();
-    throw new Error(`berth did not start: ${(err as Error).message}\n${output}`);
-  }
-  return { label: 'berth', base, host: `127.0.0.1:${port}`, pid: child.pid as number, output, stop: t.stop };
+  return serving('berth', child, port);
 }
 
 /** Starts Distribution (`docker-registry serve`) on the filesystem driver under `dir`. */
@@ -126,16 +117,7 @@ export async function startDockerRegistry(dir: string): Promise<RegistryServer> 
     ].join('\n'),
   );
   const child = spawn(DOCKER_REGISTRY_BIN, ['serve', config], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = new Tail();
-  const t = track(child, output);
-  const base = `http://127.0.0.1:${port}`;
-  try {
-    await waitFor200(`${base}/v2/`, 60_000, t.alive);
-  } catch (err) {
-    await t.stop();
-    throw new Error(`docker-registry did not start: ${(err as Error).message}\n${output}`);
-  }
-  return { label: 'docker-registry', base, host: `127.0.0.1:${port}`, pid: child.pid as number, output, stop: t.stop };
+  return serving('docker-registry', child, port);
 }
 
 /** Peak resident set size (VmHWM) of a live process, in MiB; undefined if it cannot be read. */
@@ -154,4 +136,18 @@ function startNodeFlags(root: string): string[] {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
   const m = /node ((?:--\S+ )*)dist\/src\/main\.js/.exec(pkg.scripts.start);
   return (m?.[1] ?? '').split(' ').filter(Boolean);
+}
+
+/** Tracks a started registry process and waits until its /v2/ answers 200 (stopping it if it never does). */
+async function serving(label: string, child: ChildProcess, port: number): Promise<RegistryServer> {
+  const output = new Tail();
+  const t = track(child, output);
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor200(`${base}/v2/`, 60_000, t.alive);
+  } catch (err) {
+    await t.stop();
+    throw new Error(`${label} did not start: ${(err as Error).message}\n${output}`);
+  }
+  return { label, base, host: `127.0.0.1:${port}`, pid: child.pid as number, output, stop: t.stop };
 }
