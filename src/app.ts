@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { CachingRegistryStore } from './cache/caching-registry-store.js';
 import type { Config } from './config/config.js';
 import { BlobStore } from './content/blob-store.js';
+import { HashPool } from './content/hasher.js';
 import { UploadService } from './content/upload-service.js';
 import { initOrm, type OrmHandle } from './db/orm.js';
 import type { RegistryStore } from './db/registry-store.js';
@@ -46,7 +47,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const db = await initOrm(config.database);
   const driver = options.driver ?? createDriver(config.storageDriver, { path: config.storagePath });
   const store = new CachingRegistryStore(db.em.getKnex(), db.dialect);
-  const uploads = new UploadService(driver, store);
+  const hashPool = new HashPool();
+  const uploads = new UploadService(driver, store, hashPool);
   const registry = createRegistryHandler({ store, blobs: new BlobStore(driver, store), uploads, log });
 
   const serverFactory = (fastifyHandler: (req: IncomingMessage, res: ServerResponse) => void) => {
@@ -105,6 +107,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       const server = fastify.server;
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       await driver.close?.();
+      await hashPool.close();
       await db.orm.close();
     },
   };

@@ -1,18 +1,29 @@
 /** Streams that hash what flows through them. */
-import type { Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
+import type { RemoteHash } from './hasher.js';
 
-/** Passes bytes through unchanged, feeding `hash` and counting them. */
+/**
+ * Passes bytes through unchanged, feeding `hash` (on the hashing thread) and counting them. When the
+ * hashing thread falls behind, this stream stops taking input until it catches up.
+ */
 export class HashingTransform extends Transform {
   bytes = 0;
 
-  constructor(private readonly hash: Hash) {
+  constructor(private readonly hash: RemoteHash) {
     super({ highWaterMark: 1 << 20 });
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.hash.update(chunk);
+    try {
+      this.hash.update(chunk);
+    } catch (err) {
+      callback(err as Error);
+      return;
+    }
     this.bytes += chunk.length;
-    callback(null, chunk);
+    this.push(chunk);
+    const wait = this.hash.ready();
+    if (wait) wait.then(() => callback(), callback);
+    else callback();
   }
 }

@@ -8,14 +8,14 @@
  * missing (another instance took the previous chunk, or a restart) it is rebuilt by re-reading the staged
  * bytes. That is correct everywhere and fast in the common case of one client talking to one instance.
  */
-import type { Hash } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RegistryStore, RepositoryRow } from '../db/registry-store.js';
-import { type Digest, type DigestAlgorithm, newHash } from '../oci/digest.js';
+import type { Digest, DigestAlgorithm } from '../oci/digest.js';
 import type { StorageDriver } from '../storage/driver.js';
 import { DigestMismatchError, RangeMismatchError, SizeMismatchError, UploadUnknownError } from './errors.js';
+import type { HashPool, RemoteHash } from './hasher.js';
 import { HashingTransform } from './hashing.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { blobDataPath, uploadDataPath, uploadDir } from './paths.js';
@@ -28,7 +28,7 @@ export interface ChunkOptions {
 }
 
 interface HashState {
-  hash: Hash;
+  hash: RemoteHash;
   size: number;
 }
 
@@ -39,6 +39,7 @@ export class UploadService {
   constructor(
     private readonly driver: StorageDriver,
     private readonly store: RegistryStore,
+    private readonly hashPool: HashPool,
   ) {}
 
   /** Opens a session; returns its id. */
@@ -69,8 +70,8 @@ export class UploadService {
       else if (state.size > 0) await this.makeDurable(id, state.size);
       const actual = `${digest.algorithm}:${
         digest.algorithm === 'sha256'
-          ? state.hash.copy().digest('hex')
-          : (await this.rehash(id, state.size, digest.algorithm)).digest('hex')
+          ? await state.hash.digest()
+          : await this.rehashDigest(id, state.size, digest.algorithm)
       }`;
       if (actual !== digest.value) {
         await this.discard(id);
@@ -78,7 +79,7 @@ export class UploadService {
       }
       await this.publish(uploadDataPath(id), digest, state.size);
       await this.store.commitBlob(repo.id, digest.value, state.size, id);
-      this.hashes.delete(id);
+      this.dropHash(id);
       await this.driver.delete(uploadDir(id));
       return state.size;
     });
@@ -87,7 +88,7 @@ export class UploadService {
   /** Monolithic upload (POST ?digest= or single PUT): stream, verify, publish, link. */
   async putWhole(repo: RepositoryRow, digest: Digest, body: Readable, length?: number): Promise<number> {
     const id = `mono-${randomUUID()}`;
-    const hash = newHash(digest.algorithm);
+    const hash = this.hashPool.create(digest.algorithm);
     const hashing = new HashingTransform(hash);
     const writer = await this.driver.writer(uploadDataPath(id));
     try {
@@ -95,7 +96,7 @@ export class UploadService {
       if (length !== undefined && hashing.bytes !== length) {
         throw new SizeMismatchError(`received ${hashing.bytes} bytes, Content-Length said ${length}`);
       }
-      const actual = `${digest.algorithm}:${hash.digest('hex')}`;
+      const actual = `${digest.algorithm}:${await hash.digest()}`;
       if (actual !== digest.value) throw new DigestMismatchError(digest.value, actual);
       await writer.commit();
       await this.publish(uploadDataPath(id), digest, hashing.bytes);
@@ -105,6 +106,7 @@ export class UploadService {
       await writer.cancel();
       throw err;
     } finally {
+      hash.dispose();
       await this.driver.delete(uploadDir(id)).catch(() => undefined);
     }
   }
@@ -119,7 +121,7 @@ export class UploadService {
 
   /** Removes a session and its staged bytes (also used by the purge job). */
   async discard(id: string): Promise<void> {
-    this.hashes.delete(id);
+    this.dropHash(id);
     await this.store.deleteUpload(id);
     await this.driver.delete(uploadDir(id));
   }
@@ -145,17 +147,22 @@ export class UploadService {
     if (options.start !== undefined && options.start !== size) throw new RangeMismatchError(size, options.start);
     const state = await this.stateFor(id, size);
     this.hashes.delete(id);
-    const hashing = new HashingTransform(state.hash);
-    const writer = await this.driver.writer(uploadDataPath(id), { offset: size, durable });
-    await pipeline(body, hashing, writer.stream);
-    if (options.length !== undefined && hashing.bytes !== options.length) {
-      throw new SizeMismatchError(`received ${hashing.bytes} bytes, the request said ${options.length}`);
+    try {
+      const hashing = new HashingTransform(state.hash);
+      const writer = await this.driver.writer(uploadDataPath(id), { offset: size, durable });
+      await pipeline(body, hashing, writer.stream);
+      if (options.length !== undefined && hashing.bytes !== options.length) {
+        throw new SizeMismatchError(`received ${hashing.bytes} bytes, the request said ${options.length}`);
+      }
+      await writer.commit();
+      const next = { hash: state.hash, size: size + hashing.bytes };
+      await this.store.setUploadSize(id, next.size);
+      this.hashes.set(id, next);
+      return next;
+    } catch (err) {
+      state.hash.dispose();
+      throw err;
     }
-    await writer.commit();
-    const next = { hash: state.hash, size: size + hashing.bytes };
-    await this.store.setUploadSize(id, next.size);
-    this.hashes.set(id, next);
-    return next;
   }
 
   /** fsyncs the staged bytes (a durable commit flushes the whole file, whoever wrote it). */
@@ -168,17 +175,42 @@ export class UploadService {
   private async stateFor(id: string, size: number): Promise<HashState> {
     const cached = this.hashes.get(id);
     if (cached && cached.size === size) return cached;
-    return { hash: await this.rehash(id, size, 'sha256'), size };
+    this.dropHash(id);
+    const state = { hash: await this.rehash(id, size, 'sha256'), size };
+    this.hashes.set(id, state);
+    return state;
+  }
+
+  private dropHash(id: string): void {
+    this.hashes.get(id)?.hash.dispose();
+    this.hashes.delete(id);
   }
 
   /** Hashes the first `size` staged bytes from storage. */
-  private async rehash(id: string, size: number, algorithm: DigestAlgorithm): Promise<Hash> {
-    const hash = newHash(algorithm);
-    if (size > 0) {
-      const reader = await this.driver.reader(uploadDataPath(id), { offset: 0, end: size - 1 });
-      for await (const chunk of reader) hash.update(chunk as Buffer);
+  private async rehash(id: string, size: number, algorithm: DigestAlgorithm): Promise<RemoteHash> {
+    const hash = this.hashPool.create(algorithm);
+    try {
+      if (size > 0) {
+        const reader = await this.driver.reader(uploadDataPath(id), { offset: 0, end: size - 1 });
+        for await (const chunk of reader) {
+          hash.update(chunk as Buffer);
+          await hash.ready();
+        }
+      }
+      return hash;
+    } catch (err) {
+      hash.dispose();
+      throw err;
     }
-    return hash;
+  }
+
+  private async rehashDigest(id: string, size: number, algorithm: DigestAlgorithm): Promise<string> {
+    const hash = await this.rehash(id, size, algorithm);
+    try {
+      return await hash.digest();
+    } finally {
+      hash.dispose();
+    }
   }
 
   /** Moves verified bytes into content-addressed storage, unless the same blob is already there. */

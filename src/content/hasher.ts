@@ -1,0 +1,187 @@
+/**
+ * Incremental hashes computed on a worker thread ({@link ./hash-worker.ts}), so that hashing an upload
+ * overlaps with receiving and writing it instead of taking turns with them on the event loop.
+ *
+ * Bytes are copied into 1 MiB batches whose buffers are transferred (not copied again) to the worker.
+ * Each hash lets at most {@link MAX_IN_FLIGHT} bytes wait for the worker; {@link RemoteHash.ready} is the
+ * backpressure signal for the stream that feeds it, so a slow hasher slows the upload instead of growing
+ * memory. A hash lives as long as its owner keeps it (a chunked upload keeps one between PATCHes).
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { DigestAlgorithm } from '../oci/digest.js';
+
+const BATCH = 1 << 20;
+/** The first batches are small, so a small blob does not cost a 1 MiB buffer. */
+const FIRST_BATCH = 64 << 10;
+const MAX_IN_FLIGHT = 4 << 20;
+
+export type HashRequest =
+  | { op: 'open'; id: number; algorithm: DigestAlgorithm }
+  | { op: 'update'; id: number; data: ArrayBuffer; length: number }
+  | { op: 'digest'; id: number; call: number }
+  | { op: 'close'; id: number };
+
+export type HashReply =
+  | { op: 'ack'; id: number; bytes: number }
+  | { op: 'digest'; id: number; call: number; hex: string }
+  | { op: 'error'; id: number; message: string };
+
+class HashThread {
+  private readonly worker: Worker;
+  readonly hashes = new Map<number, RemoteHash>();
+  private failure?: Error;
+
+  constructor() {
+    this.worker = new Worker(new URL('./hash-worker.js', import.meta.url));
+    this.worker.unref();
+    this.worker.on('message', (m: HashReply) => this.hashes.get(m.id)?.onReply(m));
+    const fail = (err: Error) => {
+      this.failure = err;
+      for (const hash of this.hashes.values()) hash.onFailure(err);
+      this.hashes.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`the hashing thread exited (${code})`)));
+  }
+
+  get broken(): Error | undefined {
+    return this.failure;
+  }
+
+  send(message: HashRequest, transfer?: ArrayBuffer[]): void {
+    this.worker.postMessage(message, transfer);
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+/** A pool of hashing threads (one per spare core, at least one); each hash stays on one thread. */
+export class HashPool {
+  private readonly threads: HashThread[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly size = Math.min(4, Math.max(1, availableParallelism() - 1))) {}
+
+  create(algorithm: DigestAlgorithm = 'sha256'): RemoteHash {
+    if (this.closed) throw new Error('the hash pool is closed');
+    const id = this.nextId++;
+    const thread = this.thread(id);
+    const hash = new RemoteHash(thread, id);
+    thread.hashes.set(id, hash);
+    thread.send({ op: 'open', id, algorithm });
+    return hash;
+  }
+
+  private thread(id: number): HashThread {
+    const slot = id % this.size;
+    let thread = this.threads[slot];
+    if (!thread || thread.broken) {
+      thread = new HashThread();
+      this.threads[slot] = thread;
+    }
+    return thread;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.threads.map((t) => t.terminate()));
+  }
+}
+
+export class RemoteHash {
+  /** Bytes fed so far. */
+  bytes = 0;
+  private batch?: Buffer;
+  private filled = 0;
+  private inFlight = 0;
+  private failure?: Error;
+  private drained: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  private readonly calls = new Map<number, { resolve: (hex: string) => void; reject: (e: Error) => void }>();
+  private nextCall = 1;
+  private disposed = false;
+
+  constructor(
+    private readonly thread: HashThread,
+    private readonly id: number,
+  ) {}
+
+  /** Feeds bytes (copied; the caller may reuse `chunk`). Await {@link ready} before feeding more. */
+  update(chunk: Uint8Array): void {
+    this.check();
+    this.bytes += chunk.length;
+    let offset = 0;
+    while (offset < chunk.length) {
+      this.batch ??= Buffer.allocUnsafeSlow(this.bytes - chunk.length + offset < BATCH ? FIRST_BATCH : BATCH);
+      const n = Math.min(chunk.length - offset, this.batch.length - this.filled);
+      this.batch.set(chunk.subarray(offset, offset + n), this.filled);
+      this.filled += n;
+      offset += n;
+      if (this.filled === this.batch.length) this.flush();
+    }
+  }
+
+  /** Resolves when the worker has caught up enough to take more bytes. */
+  ready(): Promise<void> | undefined {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.inFlight <= MAX_IN_FLIGHT) return undefined;
+    return new Promise((resolve, reject) => this.drained.push({ resolve, reject }));
+  }
+
+  /** The hex digest of everything fed so far; the hash stays usable. */
+  digest(): Promise<string> {
+    this.check();
+    this.flush();
+    const call = this.nextCall++;
+    return new Promise((resolve, reject) => {
+      this.calls.set(call, { resolve, reject });
+      this.thread.send({ op: 'digest', id: this.id, call });
+    });
+  }
+
+  /** Frees the worker's state. Idempotent. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.batch = undefined;
+    this.thread.hashes.delete(this.id);
+    if (!this.failure) this.thread.send({ op: 'close', id: this.id });
+  }
+
+  onReply(m: HashReply): void {
+    if (m.op === 'ack') {
+      this.inFlight -= m.bytes;
+      if (this.inFlight <= MAX_IN_FLIGHT) for (const w of this.drained.splice(0)) w.resolve();
+    } else if (m.op === 'digest') {
+      this.calls.get(m.call)?.resolve(m.hex);
+      this.calls.delete(m.call);
+    } else {
+      this.onFailure(new Error(`hashing failed: ${m.message}`));
+    }
+  }
+
+  onFailure(err: Error): void {
+    this.failure ??= err;
+    for (const w of this.drained.splice(0)) w.reject(err);
+    for (const c of this.calls.values()) c.reject(err);
+    this.calls.clear();
+  }
+
+  private flush(): void {
+    if (!this.batch || this.filled === 0) return;
+    const data = this.batch.buffer as ArrayBuffer;
+    const length = this.filled;
+    this.batch = undefined;
+    this.filled = 0;
+    this.inFlight += length;
+    this.thread.send({ op: 'update', id: this.id, data, length }, [data]);
+  }
+
+  private check(): void {
+    if (this.failure) throw this.failure;
+    if (this.disposed) throw new Error('hash already disposed');
+  }
+}
