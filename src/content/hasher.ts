@@ -2,7 +2,8 @@
  * Incremental hashes computed on a worker thread ({@link ./hash-worker.ts}), so that hashing an upload
  * overlaps with receiving and writing it instead of taking turns with them on the event loop.
  *
- * Bytes are copied into 1 MiB batches whose buffers are transferred (not copied again) to the worker.
+ * Bytes are copied into 1 MiB batches whose buffers are transferred (not copied again) to the worker, which
+ * transfers each back once hashed, for the next batch: a hash owns at most a handful of buffers.
  * Each hash lets at most {@link MAX_IN_FLIGHT} bytes wait for the worker; {@link RemoteHash.ready} is the
  * backpressure signal for the stream that feeds it, so a slow hasher slows the upload instead of growing
  * memory. A hash lives as long as its owner keeps it (a chunked upload keeps one between PATCHes).
@@ -23,7 +24,7 @@ export type HashRequest =
   | { op: 'close'; id: number };
 
 export type HashReply =
-  | { op: 'ack'; id: number; bytes: number }
+  | { op: 'ack'; id: number; bytes: number; data: ArrayBuffer }
   | { op: 'digest'; id: number; call: number; hex: string }
   | { op: 'error'; id: number; message: string };
 
@@ -97,6 +98,8 @@ export class RemoteHash {
   bytes = 0;
   private batch?: Buffer;
   private filled = 0;
+  /** Full-size batch buffers the worker gave back, ready for reuse. */
+  private spare: ArrayBuffer[] = [];
   private inFlight = 0;
   private failure?: Error;
   private drained: { resolve: () => void; reject: (e: Error) => void }[] = [];
@@ -115,7 +118,7 @@ export class RemoteHash {
     this.bytes += chunk.length;
     let offset = 0;
     while (offset < chunk.length) {
-      this.batch ??= Buffer.allocUnsafeSlow(this.bytes - chunk.length + offset < BATCH ? FIRST_BATCH : BATCH);
+      this.batch ??= this.nextBatch(this.bytes - chunk.length + offset < BATCH ? FIRST_BATCH : BATCH);
       const n = Math.min(chunk.length - offset, this.batch.length - this.filled);
       this.batch.set(chunk.subarray(offset, offset + n), this.filled);
       this.filled += n;
@@ -147,6 +150,7 @@ export class RemoteHash {
     if (this.disposed) return;
     this.disposed = true;
     this.batch = undefined;
+    this.spare = [];
     this.thread.hashes.delete(this.id);
     if (!this.failure) this.thread.send({ op: 'close', id: this.id });
   }
@@ -154,6 +158,7 @@ export class RemoteHash {
   onReply(m: HashReply): void {
     if (m.op === 'ack') {
       this.inFlight -= m.bytes;
+      if (!this.disposed && m.data.byteLength === BATCH && this.spare.length < 2) this.spare.push(m.data);
       if (this.inFlight <= MAX_IN_FLIGHT) for (const w of this.drained.splice(0)) w.resolve();
     } else if (m.op === 'digest') {
       this.calls.get(m.call)?.resolve(m.hex);
@@ -168,6 +173,11 @@ export class RemoteHash {
     for (const w of this.drained.splice(0)) w.reject(err);
     for (const c of this.calls.values()) c.reject(err);
     this.calls.clear();
+  }
+
+  private nextBatch(size: number): Buffer {
+    const spare = size === BATCH ? this.spare.pop() : undefined;
+    return spare ? Buffer.from(spare) : Buffer.allocUnsafeSlow(size);
   }
 
   private flush(): void {
