@@ -6,6 +6,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { AccessService } from './auth/access.service.js';
+import { IdentityService } from './auth/identity.service.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { RegistryTokens } from './auth/registry-token.js';
+import { loadSigningKey } from './auth/signing-keys.js';
+import { createTokenEndpoint } from './auth/token-endpoint.js';
 import { CachingRegistryStore } from './cache/caching-registry-store.js';
 import type { Config } from './config/config.js';
 import { BlobStore } from './content/blob-store.js';
@@ -16,6 +22,7 @@ import type { RegistryStore } from './db/registry-store.js';
 import { mountGraphQL } from './graphql/server.js';
 import { purgeUploads } from './jobs/purge-uploads.js';
 import { createLogger, type Logger } from './observability/logger.js';
+import { RegistryGuard } from './registry/authorize.js';
 import { createRegistryHandler } from './registry/dispatch.js';
 import type { StorageDriver } from './storage/driver.js';
 import { createDriver } from './storage/factory.js';
@@ -29,6 +36,12 @@ export interface App {
   driver: StorageDriver;
   store: RegistryStore;
   uploads: UploadService;
+  access: AccessService;
+  tokens: RegistryTokens;
+  /** Users, memberships and tokens (a fresh EntityManager per call). */
+  identity(): IdentityService;
+  /** What the first start did about the `root` user (the generated password, printed once by main.ts). */
+  bootstrap: { created: boolean; generated?: string };
   log: Logger;
   /** Starts listening; resolves to the base URL (useful with port 0). */
   listen(port?: number, host?: string): Promise<string>;
@@ -49,12 +62,35 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const store = new CachingRegistryStore(db.em.getKnex(), db.dialect);
   const hashPool = new HashPool();
   const uploads = new UploadService(driver, store, hashPool);
-  const registry = createRegistryHandler({ store, blobs: new BlobStore(driver, store), uploads, log });
+  const access = new AccessService(db.em.getKnex(), db.dialect);
+  const identity = () => new IdentityService(db.em.fork(), () => access.changed());
+  const bootstrap = await identity().bootstrapAdmin(config.adminPassword);
+  const tokens = new RegistryTokens(
+    await loadSigningKey(db.em.fork()),
+    config.registryIssuer,
+    config.registryService,
+    config.registryTokenTtlMs,
+  );
+  const guard = new RegistryGuard({
+    tokens,
+    access,
+    publicUrl: config.publicUrlSet ? config.publicUrl : undefined,
+    uploadGraceMs: config.uploadTokenGraceMs,
+    uploadOwner: (id) => store.uploadOwner(id),
+  });
+  const registry = createRegistryHandler({ guard, store, blobs: new BlobStore(driver, store), uploads, log });
+  const tokenEndpoint = createTokenEndpoint({ tokens, access, identity, throttle: new LoginThrottle(), log });
 
   const serverFactory = (fastifyHandler: (req: IncomingMessage, res: ServerResponse) => void) => {
     const server = createServer((req, res) => {
       const url = req.url ?? '/';
       if (url === '/v2' || url.startsWith('/v2/') || url.startsWith('/v2?')) void registry(req, res);
+      else if ((url === '/jwt/auth' || url.startsWith('/jwt/auth?')) && (req.method === 'GET' || req.method === 'HEAD'))
+        tokenEndpoint(req, res).catch((err) => {
+          log.error({ err }, 'token endpoint failed');
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ errors: [{ code: 'UNKNOWN', message: 'internal error' }] }));
+        });
       else fastifyHandler(req, res);
     });
     server.requestTimeout = 0; // Layer uploads may take longer than Node's 5-minute default.
@@ -91,6 +127,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     driver,
     store,
     uploads,
+    access,
+    tokens,
+    identity,
+    bootstrap,
     log,
     async listen(port = config.port, host = config.host) {
       await new Promise<void>((resolve, reject) => {

@@ -14,6 +14,8 @@ export interface Config {
   port: number;
   /** BERTH_PUBLIC_URL: the address clients use (pull addresses, Location headers). Default http://localhost:<port>. */
   publicUrl: string;
+  /** Whether BERTH_PUBLIC_URL was given (otherwise token realms are built from each request's Host). */
+  publicUrlSet: boolean;
   /** BERTH_DATABASE_URL: `sqlite:<file>` (default sqlite:./data/berth.sqlite) or `postgres://…`. */
   database: Database;
   /** BERTH_STORAGE_DRIVER: `filesystem` (default) or `inmemory`. */
@@ -26,6 +28,16 @@ export interface Config {
   logLevel: string;
   /** BERTH_UPLOAD_PURGE_AGE: upload sessions idle longer than this are deleted. Default 7d. */
   uploadPurgeAgeMs: number;
+  /** BERTH_REGISTRY_TOKEN_TTL: lifetime of the tokens /jwt/auth issues. Default 15m. */
+  registryTokenTtlMs: number;
+  /** BERTH_UPLOAD_TOKEN_GRACE: how long after its token expired an identity may still finish an upload it opened. Default 1h. */
+  uploadTokenGraceMs: number;
+  /** BERTH_REGISTRY_ISSUER: the `iss` of registry tokens. Default berth-issuer. */
+  registryIssuer: string;
+  /** BERTH_REGISTRY_SERVICE: the `service` (and `aud`) of registry tokens. Default container_registry. */
+  registryService: string;
+  /** BERTH_ADMIN_PASSWORD: password of `root` when the first start creates it; unset = random, printed once. */
+  adminPassword: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -64,17 +76,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`BERTH_LOG_LEVEL="${logLevel}" is not a level; use one of: ${LOG_LEVELS.join(', ')}`);
   }
   const uploadPurgeAgeMs = parseDuration('BERTH_UPLOAD_PURGE_AGE', get('BERTH_UPLOAD_PURGE_AGE') ?? '7d', problems);
+  const registryTokenTtlMs = parseDuration(
+    'BERTH_REGISTRY_TOKEN_TTL',
+    get('BERTH_REGISTRY_TOKEN_TTL') ?? '15m',
+    problems,
+  );
+  if (registryTokenTtlMs > 0 && (registryTokenTtlMs < 60_000 || registryTokenTtlMs > 86_400_000)) {
+    problems.push('BERTH_REGISTRY_TOKEN_TTL must be between 1m and 24h');
+  }
+  const uploadTokenGraceMs = parseDuration(
+    'BERTH_UPLOAD_TOKEN_GRACE',
+    get('BERTH_UPLOAD_TOKEN_GRACE') ?? '1h',
+    problems,
+  );
+  if (uploadTokenGraceMs > 86_400_000) problems.push('BERTH_UPLOAD_TOKEN_GRACE must be at most 24h');
+  const adminPassword = env.BERTH_ADMIN_PASSWORD === '' ? undefined : env.BERTH_ADMIN_PASSWORD;
+  if (adminPassword !== undefined && adminPassword.length < 8) {
+    problems.push('BERTH_ADMIN_PASSWORD must be at least 8 characters long');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     host: get('BERTH_HOST') ?? '0.0.0.0',
     port,
     publicUrl: publicUrl.replace(/\/+$/, ''),
+    publicUrlSet: get('BERTH_PUBLIC_URL') !== undefined,
     database,
     storageDriver,
     storagePath: resolve(get('BERTH_STORAGE_PATH') ?? './data/storage'),
     redisUrl,
     logLevel,
     uploadPurgeAgeMs,
+    registryTokenTtlMs,
+    uploadTokenGraceMs,
+    registryIssuer: get('BERTH_REGISTRY_ISSUER') ?? 'berth-issuer',
+    registryService: get('BERTH_REGISTRY_SERVICE') ?? 'container_registry',
+    adminPassword,
   };
 }
 

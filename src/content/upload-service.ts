@@ -43,9 +43,9 @@ export class UploadService {
   ) {}
 
   /** Opens a session; returns its id. */
-  async start(repo: RepositoryRow): Promise<string> {
+  async start(repo: RepositoryRow, owner?: string): Promise<string> {
     const id = randomUUID();
-    await this.store.createUpload(id, repo.id);
+    await this.store.createUpload(id, repo.id, owner);
     return id;
   }
 

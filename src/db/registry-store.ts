@@ -313,6 +313,15 @@ export class RegistryStore {
   }
 
   /** Tags in byte order, `n` at most, after `last`. */
+  /** The tags that point at a manifest. */
+  async tagsOf(repositoryId: number, digest: string): Promise<string[]> {
+    const rows = await this.knex('tags as t')
+      .join('manifests as m', 'm.id', 't.manifest_id')
+      .select('t.name')
+      .where({ 't.repository_id': repositoryId, 'm.digest': digest });
+    return rows.map((r: { name: string }) => r.name);
+  }
+
   async listTags(repositoryId: number, n: number, last?: string): Promise<string[]> {
     const q = this.knex('tags').select('name').where('repository_id', repositoryId).orderBy('name').limit(n);
     if (last !== undefined) q.andWhere('name', '>', last);
@@ -361,9 +370,21 @@ export class RegistryStore {
 
   // Upload sessions.
 
-  async createUpload(id: string, repositoryId: number): Promise<void> {
+  async createUpload(id: string, repositoryId: number, owner?: string): Promise<void> {
     const now = this.now();
-    await this.knex('uploads').insert({ id, repository_id: repositoryId, size: 0, created_at: now, updated_at: now });
+    await this.knex('uploads').insert({
+      id,
+      repository_id: repositoryId,
+      size: 0,
+      owner: owner ?? null,
+      created_at: now,
+      updated_at: now,
+    });
+  }
+
+  /** Who opened an upload session (see Upload.owner). */
+  async uploadOwner(id: string): Promise<string | undefined> {
+    return (await this.knex('uploads').first('owner').where('id', id))?.owner ?? undefined;
   }
 
   async getUpload(id: string, repositoryId: number): Promise<{ size: number } | undefined> {

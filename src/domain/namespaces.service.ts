@@ -4,7 +4,7 @@
  */
 import type { EntityManager } from '@mikro-orm/core';
 import { Group } from '../db/entities/group.entity.js';
-import { Project, Visibility } from '../db/entities/project.entity.js';
+import { Project, RegistryAccessLevel, Visibility } from '../db/entities/project.entity.js';
 import { componentProblem, MAX_NAME_LENGTH } from '../oci/reference.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 
@@ -37,6 +37,7 @@ export class NamespacesService {
       fullPath,
       group,
       visibility,
+      containerRegistryAccessLevel: RegistryAccessLevel.Enabled,
       createdAt: new Date(),
     });
     await this.em.flush();

@@ -51,3 +51,12 @@ export function componentProblem(part: string): string | undefined {
 export function isValidTag(tag: string): boolean {
   return TAG.test(tag);
 }
+
+export function isValidName(name: string): boolean {
+  try {
+    parseName(name);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -6,9 +6,11 @@ import type { RegistryStore, RepositoryRow } from '../db/registry-store.js';
 import { MAX_IMAGE_DEPTH } from '../db/registry-store.js';
 import type { Logger } from '../observability/logger.js';
 import { InvalidNameError, parseName } from '../oci/reference.js';
+import type { RegistryGuard, RequestAuth } from './authorize.js';
 import { OciError } from './errors.js';
 
 export interface RegistryDeps {
+  guard: RegistryGuard;
   store: RegistryStore;
   blobs: BlobStore;
   uploads: UploadService;
@@ -17,6 +19,8 @@ export interface RegistryDeps {
 
 export class RequestContext {
   readonly head: boolean;
+  /** Who is calling; set by the guard before the handler runs. */
+  auth!: RequestAuth;
 
   constructor(
     readonly req: IncomingMessage,

@@ -40,7 +40,9 @@ export function createRegistryHandler(deps: RegistryDeps) {
       if (!match.action || !handler) {
         throw new OciError('UNSUPPORTED', { method, allowed: match.allowed }, `${method} is not supported here`);
       }
-      await handler(new RequestContext(req, res, deps, query, match.name ?? '', match.ref ?? ''));
+      const ctx = new RequestContext(req, res, deps, query, match.name ?? '', match.ref ?? '');
+      ctx.auth = await deps.guard.check(req, match);
+      await handler(ctx);
     } catch (err) {
       fail(deps, req, res, err);
     }
@@ -57,7 +59,8 @@ function fail(deps: RegistryDeps, req: IncomingMessage, res: ServerResponse, err
     return;
   }
   if (req.socket.destroyed) return;
-  const headers = oci.kind === 'UNSUPPORTED' && isAllowed(err) ? { allow: allowedOf(err) } : {};
+  const headers =
+    oci.kind === 'UNSUPPORTED' && isAllowed(err) ? { allow: allowedOf(err), ...oci.headers } : oci.headers;
   sendError(res, oci, headers, req.method === 'HEAD');
 }
 

@@ -46,6 +46,8 @@ export class OciError extends Error {
     readonly detail?: unknown,
     /** A message more precise than the table's, for the client. */
     message?: string,
+    /** Extra response headers (the Bearer challenge of a 401). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message ?? OCI_ERRORS[kind].message);
   }

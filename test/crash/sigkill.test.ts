@@ -11,7 +11,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { OciClient, sha256 } from '../helpers/oci-client.js';
+import { OciClient, ROOT, sha256 } from '../helpers/oci-client.js';
 import { resetPostgres, testEnv } from '../helpers/test-app.js';
 
 const NAME = 'crash/proj/img';
@@ -67,7 +67,7 @@ after(() => {
 
 test('SIGKILL mid-upload: committed blobs intact, nothing partial visible, sessions resume', async () => {
   let { proc, url } = await startBerth();
-  let c = new OciClient(url);
+  let c = new OciClient(url, ROOT);
 
   // Committed before the crash: one monolithic, one chunked.
   const committed = [randomBytes(300_000), randomBytes(1_500_000)];
@@ -106,7 +106,7 @@ test('SIGKILL mid-upload: committed blobs intact, nothing partial visible, sessi
   proc.kill('SIGKILL');
   await new Promise((r) => proc.once('exit', r));
   ({ proc, url } = await startBerth());
-  c = new OciClient(url);
+  c = new OciClient(url, ROOT);
 
   for (const data of committed) {
     const r = await c.req('GET', `/v2/${NAME}/blobs/${sha256(data)}`);

@@ -11,18 +11,90 @@ export interface Res {
   json<T = any>(): T;
 }
 
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+/** The administrator every test app starts with (BERTH_ADMIN_PASSWORD in testEnv). */
+export const ROOT: Credentials = { username: 'root', password: 'root-password-for-tests' };
+
+/** Parses `Bearer realm="…",service="…",scope="…",error="…"`. */
+export function parseChallenge(header: string | null): Record<string, string> | undefined {
+  if (!header || !/^bearer /i.test(header)) return undefined;
+  const out: Record<string, string> = {};
+  for (const m of header.slice(7).matchAll(/(\w+)="([^"]*)"/g)) out[m[1] as string] = m[2] as string;
+  return out;
+}
+
+/**
+ * Speaks the Docker token flow as real clients do: a request answered 401 with a Bearer challenge gets a
+ * token from the challenge's realm (with Basic credentials, or anonymously) and is sent again. Tokens are
+ * remembered per method and repository, so later requests go out with one.
+ */
 export class OciClient {
-  constructor(readonly base: string) {}
+  private readonly tokens = new Map<string, string>();
+
+  constructor(
+    readonly base: string,
+    readonly credentials?: Credentials,
+  ) {}
+
+  /** Fetches a token for `scopes` from /jwt/auth; throws with the body on failure. */
+  async token(scopes: string[], credentials = this.credentials): Promise<string> {
+    const q = new URLSearchParams({ service: 'container_registry' });
+    for (const s of scopes) q.append('scope', s);
+    const headers: Record<string, string> = {};
+    if (credentials) {
+      headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+    }
+    const r = await fetch(`${this.base}/jwt/auth?${q}`, { headers });
+    const text = await r.text();
+    if (r.status !== 200) throw new Error(`token: ${r.status} ${text}`);
+    return JSON.parse(text).token;
+  }
+
+  private key(method: string, path: string): string {
+    const m = /^\/v2\/(.+?)\/(?:manifests|blobs|tags|referrers)\//.exec(path);
+    const kind = path.includes('/blobs/uploads/')
+      ? 'w'
+      : method === 'GET' || method === 'HEAD'
+        ? 'r'
+        : method === 'DELETE'
+          ? 'd'
+          : 'w';
+    return `${kind} ${m ? m[1] : path.split('?')[0]}`;
+  }
 
   async req(
     method: string,
     path: string,
     init: { body?: Uint8Array | string; headers?: Record<string, string> } = {},
   ): Promise<Res> {
+    const key = this.key(method, path);
+    let r = await this.send(method, path, init, this.tokens.get(key));
+    const challenge = r.status === 401 ? parseChallenge(r.headers.get('www-authenticate')) : undefined;
+    if (challenge?.realm) {
+      const token = await this.token(challenge.scope ? [challenge.scope] : []);
+      this.tokens.set(key, token);
+      r = await this.send(method, path, init, token);
+    }
+    return r;
+  }
+
+  /** One request with exactly these headers and, when given, this Bearer token; no token flow. */
+  async send(
+    method: string,
+    path: string,
+    init: { body?: Uint8Array | string; headers?: Record<string, string> } = {},
+    token?: string,
+  ): Promise<Res> {
+    const headers = { ...init.headers };
+    if (token && !headers.authorization) headers.authorization = `Bearer ${token}`;
     const r = await fetch(`${this.base}${path}`, {
       method,
       body: init.body,
-      headers: init.headers,
+      headers,
       redirect: 'manual',
     });
     const body = Buffer.from(await r.arrayBuffer());

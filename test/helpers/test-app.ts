@@ -38,6 +38,7 @@ export function testEnv(dir: string, extra: Record<string, string> = {}): Record
     BERTH_DATABASE_URL: testDatabaseUrl(dir),
     BERTH_STORAGE_PATH: join(dir, 'storage'),
     BERTH_LOG_LEVEL: process.env.BERTH_TEST_LOG_LEVEL ?? 'silent',
+    BERTH_ADMIN_PASSWORD: 'root-password-for-tests',
     ...extra,
   };
 }

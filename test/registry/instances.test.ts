@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { after, before, test } from 'node:test';
 import { type App, buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
-import { OciClient, sha256 } from '../helpers/oci-client.js';
+import { OciClient, ROOT, sha256 } from '../helpers/oci-client.js';
 import { startTestApp, type TestApp, testEnv } from '../helpers/test-app.js';
 
 let a: TestApp;
@@ -20,8 +20,8 @@ before(async () => {
   a = await startTestApp();
   await a.project('multi/proj');
   b = await buildApp(loadConfig(testEnv(a.dir)));
-  ca = new OciClient(a.url);
-  cb = new OciClient(await b.listen(0, '127.0.0.1'));
+  ca = new OciClient(a.url, ROOT);
+  cb = new OciClient(await b.listen(0, '127.0.0.1'), ROOT);
 });
 after(async () => {
   await b.close();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { type Desc, imageManifest, OciClient, sha256 } from '../helpers/oci-client.js';
+import { type Desc, imageManifest, OciClient, ROOT, sha256 } from '../helpers/oci-client.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const NAME = 'man/proj';
@@ -14,7 +14,7 @@ let c: OciClient;
 
 before(async () => {
   t = await startTestApp();
-  c = new OciClient(t.url);
+  c = new OciClient(t.url, ROOT);
   await t.project(NAME);
 });
 after(() => t.close());

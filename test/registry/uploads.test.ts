@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { OciClient, sha256 } from '../helpers/oci-client.js';
+import { OciClient, ROOT, sha256 } from '../helpers/oci-client.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const NAME = 'up/proj/img';
@@ -12,7 +12,7 @@ let c: OciClient;
 
 before(async () => {
   t = await startTestApp();
-  c = new OciClient(t.url);
+  c = new OciClient(t.url, ROOT);
   await t.project('up/proj');
   await t.project('up/other');
 });
@@ -160,12 +160,18 @@ describe('blob uploads', () => {
 
   test('cross-repository mount links the blob (201), and falls back to a session (202) when it cannot', async () => {
     const { digest } = await c.pushBlob('up/other', randomBytes(2048));
-    const m = await c.req('POST', `/v2/${NAME}/mnt/blobs/uploads/?mount=${digest}&from=up/other`);
+    // As docker does, the client asks for pull on the source along with push on the target.
+    const both = await c.token([`repository:${NAME}/mnt:pull,push`, 'repository:up/other:pull']);
+    const m = await c.send('POST', `/v2/${NAME}/mnt/blobs/uploads/?mount=${digest}&from=up/other`, {}, both);
     assert.equal(m.status, 201);
     assert.equal(m.headers.get('location'), `/v2/${NAME}/mnt/blobs/${digest}`);
     assert.equal((await c.req('HEAD', `/v2/${NAME}/mnt/blobs/${digest}`)).status, 200);
     const missing = sha256('never pushed');
     const f = await c.req('POST', `/v2/${NAME}/blobs/uploads/?mount=${missing}&from=up/other`);
+    // Without pull on the source, no mount: a plain session instead.
+    const pushOnly = await c.token([`repository:${NAME}/mnt2:pull,push`]);
+    const denied = await c.send('POST', `/v2/${NAME}/mnt2/blobs/uploads/?mount=${digest}&from=up/other`, {}, pushOnly);
+    assert.equal(denied.status, 202);
     assert.equal(f.status, 202);
     assert.ok(f.headers.get('location')?.startsWith(`/v2/${NAME}/blobs/uploads/`));
     const noFrom = await c.req('POST', `/v2/${NAME}/blobs/uploads/?mount=${digest}`);

@@ -7,6 +7,13 @@ export enum Visibility {
   Public = 'public',
 }
 
+/** GitLab's `container_registry_access_level`: who may see the registry (push and delete follow roles). */
+export enum RegistryAccessLevel {
+  Enabled = 'enabled',
+  Private = 'private',
+  Disabled = 'disabled',
+}
+
 /** A project in a group; its container repositories live at `<fullPath>[/<image>]`. */
 @Entity({ tableName: 'projects' })
 export class Project {
@@ -27,6 +34,9 @@ export class Project {
 
   @Enum({ items: () => Visibility })
   visibility: Visibility = Visibility.Private;
+
+  @Enum({ items: () => RegistryAccessLevel, default: RegistryAccessLevel.Enabled })
+  containerRegistryAccessLevel: RegistryAccessLevel = RegistryAccessLevel.Enabled;
 
   @Property()
   createdAt: Date = new Date();

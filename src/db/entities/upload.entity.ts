@@ -16,6 +16,10 @@ export class Upload {
   @Property({ type: new BigIntType('number') })
   size = 0;
 
+  /** Who opened the session (`user:<id>`, `deploy:<id>`, `job:<id>`): only they may finish it once their token expired. */
+  @Property({ nullable: true })
+  owner?: string;
+
   @Property()
   createdAt: Date = new Date();
 

@@ -36,9 +36,17 @@ export async function listTags(ctx: RequestContext): Promise<void> {
   sendJson(ctx.res, 200, { name: ctx.name, tags: page }, nextLink(`${ctx.base}/tags/list`, n, page, more));
 }
 
+/** Repositories the caller may see, in byte order: pages of the table, filtered, until `n + 1` are found. */
 export async function catalog(ctx: RequestContext): Promise<void> {
   const { n, last } = pageParams(ctx);
-  const repos = n === 0 ? [] : await ctx.deps.store.catalog(n + 1, last);
+  const repos: string[] = [];
+  let cursor = last;
+  while (n > 0 && repos.length <= n) {
+    const batch = await ctx.deps.store.catalog(Math.max(100, n + 1), cursor);
+    for (const path of batch) if (repos.length <= n && (await ctx.auth.canSee(path))) repos.push(path);
+    if (batch.length < Math.max(100, n + 1)) break;
+    cursor = batch[batch.length - 1];
+  }
   const more = repos.length > n;
   const page = repos.slice(0, n);
   sendJson(ctx.res, 200, { repositories: page }, nextLink('/v2/_catalog', n, page, more));

@@ -100,6 +100,7 @@ export async function putManifest(ctx: RequestContext): Promise<void> {
     );
   }
   const parsed = parseManifest(payload, ctx.req.headers['content-type']);
+  if (ref.tag !== undefined) await ctx.auth.checkTags([ref.tag], 'push');
   const problem = await ctx.deps.store.putManifest({ repositoryId: repo.id, digest, parsed, payload, tag: ref.tag });
   if (problem) {
     const missing = [...problem.missingBlobs, ...problem.missingManifests];
@@ -128,10 +129,13 @@ export async function deleteManifest(ctx: RequestContext): Promise<void> {
   const ref = parseReference(ctx.ref);
   const repo = await ctx.pullRepository();
   if (ref.tag !== undefined) {
+    await ctx.auth.checkTags([ref.tag], 'delete');
     if (!repo || !(await ctx.deps.store.deleteTag(repo.id, ref.tag)))
       throw new OciError('MANIFEST_UNKNOWN', { tag: ref.tag });
     return send(ctx.res, 202, {});
   }
+  // Deleting by digest removes its tags too: every protected one among them must be deletable by the caller.
+  if (repo) await ctx.auth.checkTags(await ctx.deps.store.tagsOf(repo.id, ref.digest.value), 'delete');
   const result = repo ? await ctx.deps.store.deleteManifest(repo.id, ref.digest.value) : 'unknown';
   if (result === 'unknown') throw new OciError('MANIFEST_UNKNOWN', { digest: ref.digest.value });
   if (Array.isArray(result)) {

@@ -19,7 +19,7 @@ export async function startUpload(ctx: RequestContext): Promise<void> {
     await ctx.deps.uploads.putWhole(repo, d, ctx.req, contentLength(ctx.req));
     return created(ctx, d.value);
   }
-  const id = await ctx.deps.uploads.start(repo);
+  const id = await ctx.deps.uploads.start(repo, ctx.auth.ref);
   ctx.req.resume();
   sendProgress(ctx, 202, id, 0);
 }
@@ -30,6 +30,8 @@ async function tryMount(ctx: RequestContext, repo: RepositoryRow, mount: string)
   const from = ctx.query.get('from');
   if (from === null) return false;
   parseName(from);
+  // Mounting reads the source: the caller must be allowed to pull it (otherwise, a plain upload session).
+  if (!(await ctx.auth.may(from, 'pull'))) return false;
   const source = await ctx.deps.store.findRepository(from);
   const blob = source && (await ctx.deps.store.blobInRepository(source.id, digest.value));
   if (!blob) return false;

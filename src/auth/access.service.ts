@@ -1,0 +1,314 @@
+/**
+ * The one place that answers "may this credential do that to this repository, now?" for /jwt/auth, /v2
+ * and (later) GraphQL. It loads the inputs of policy.ts (the credential's state, the user's role through
+ * project and inherited group memberships, the project's visibility and registry access level, the
+ * protection rules) with indexed knex queries, and caches them for {@link TTL_MS}: a change made through
+ * this process clears the cache at once; another instance's change is seen within that second.
+ */
+import type { Knex } from '@mikro-orm/knex';
+import { RE2JS } from 're2js';
+import { Lru } from '../cache/lru.js';
+import { AccessLevel } from '../db/entities/member.entity.js';
+import type { RegistryAccessLevel, Visibility } from '../db/entities/project.entity.js';
+import type { Dialect } from '../db/orm.js';
+import {
+  type Actor,
+  type ActorKind,
+  allowedActions,
+  canView,
+  protectionLevelOf,
+  protectionLevelValue,
+  type RegistryAction,
+} from './policy.js';
+import type { ActorRef } from './registry-token.js';
+
+const TTL_MS = 1000;
+
+/** A credential as it stands now; undefined from {@link AccessService.credential} once revoked, expired or blocked. */
+export interface Credential {
+  ref: ActorRef;
+  kind: ActorKind;
+  /** The user acting (users, PATs, job tokens). */
+  userId?: number;
+  username?: string;
+  admin: boolean;
+  scopes?: string[];
+  deploy?: { projectId?: number; groupPath?: string };
+  job?: { projectId: number };
+}
+
+export interface ProjectInfo {
+  id: number;
+  fullPath: string;
+  visibility: Visibility;
+  registryAccessLevel: RegistryAccessLevel;
+}
+
+interface Rules {
+  repository: { pattern: RegExp; push: number; delete: number }[];
+  tags: { pattern: RE2JS; push: number; delete: number }[];
+}
+
+export const ANONYMOUS: Credential = { ref: 'anonymous', kind: 'anonymous', admin: false };
+
+export class AccessService {
+  private cache = new Lru<string, Promise<unknown>>({ maxEntries: 10_000, ttlMs: TTL_MS });
+
+  constructor(
+    private readonly knex: Knex,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /** Forget everything cached (called after every identity, membership, project or rule change here). */
+  changed(): void {
+    this.cache = new Lru<string, Promise<unknown>>({ maxEntries: 10_000, ttlMs: TTL_MS });
+  }
+
+  /** Concurrent callers share one load; a failed load is not kept. */
+  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.cache.get(key);
+    if (hit) return hit as Promise<T>;
+    const cache = this.cache;
+    const pending = load();
+    cache.set(key, pending);
+    pending.catch(() => cache.delete(key));
+    return pending;
+  }
+
+  /** The credential `ref` names, if it is still good (token not revoked or expired, user not blocked). */
+  credential(ref: ActorRef): Promise<Credential | undefined> {
+    if (ref === 'anonymous') return Promise.resolve(ANONYMOUS);
+    return this.cached(`cred:${ref}`, () => this.loadCredential(ref));
+  }
+
+  private async loadCredential(ref: ActorRef): Promise<Credential | undefined> {
+    const [kind, rawId] = ref.split(':');
+    const id = Number(rawId);
+    if (!Number.isSafeInteger(id)) return undefined;
+    const now = Date.now();
+    const live = (row: { expires_at?: unknown; revoked_at?: unknown }) =>
+      row.revoked_at == null && (row.expires_at == null || toMs(row.expires_at) > now);
+    const user = async (userId: number) => {
+      const u = await this.knex('users').first('id', 'username', 'admin', 'state').where('id', userId);
+      return u && u.state === 'active' ? u : undefined;
+    };
+    switch (kind) {
+      case 'user': {
+        const u = await user(id);
+        return u && { ref, kind: 'user', userId: u.id, username: u.username, admin: !!u.admin };
+      }
+      case 'pat': {
+        const t = await this.knex('personal_access_tokens').first().where('id', id);
+        const u = t && live(t) ? await user(t.user_id) : undefined;
+        return (
+          u && {
+            ref,
+            kind: 'user',
+            userId: u.id,
+            username: u.username,
+            admin: !!u.admin,
+            scopes: parseScopes(t.scopes),
+          }
+        );
+      }
+      case 'deploy': {
+        const t = await this.knex('deploy_tokens').first().where('id', id);
+        if (!t || !live(t)) return undefined;
+        const groupPath = t.group_id
+          ? (await this.knex('groups').first('full_path').where('id', t.group_id))?.full_path
+          : undefined;
+        return {
+          ref,
+          kind: 'deploy_token',
+          username: t.username,
+          admin: false,
+          scopes: parseScopes(t.scopes),
+          deploy: { projectId: t.project_id ?? undefined, groupPath },
+        };
+      }
+      case 'job': {
+        const t = await this.knex('ci_job_tokens').first().where('id', id);
+        const u = t && live(t) ? await user(t.user_id) : undefined;
+        return (
+          u && {
+            ref,
+            kind: 'job_token',
+            userId: u.id,
+            username: u.username,
+            admin: !!u.admin,
+            job: { projectId: t.project_id },
+          }
+        );
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** The project a repository path belongs to (longest matching project path). */
+  projectFor(path: string): Promise<ProjectInfo | undefined> {
+    return this.cached(`proj:${path}`, async () => {
+      const parts = path.split('/');
+      const candidates = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+      const rows = await this.knex('projects')
+        .select('id', 'full_path', 'visibility', 'container_registry_access_level')
+        .whereIn('full_path', candidates);
+      const best = rows.sort((a, b) => b.full_path.length - a.full_path.length)[0];
+      return (
+        best && {
+          id: best.id,
+          fullPath: best.full_path,
+          visibility: best.visibility,
+          registryAccessLevel: best.container_registry_access_level,
+        }
+      );
+    });
+  }
+
+  /** The user's role in the project: the highest of its project membership and those of the groups above it. */
+  role(userId: number, projectFullPath: string, projectId: number): Promise<number> {
+    return this.cached(`role:${userId}:${projectId}`, async () => {
+      const parts = projectFullPath.split('/');
+      const groups = parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));
+      const now = new Date();
+      const rows = await this.knex('members as m')
+        .leftJoin('groups as g', 'g.id', 'm.group_id')
+        .max({ level: 'm.access_level' })
+        .where('m.user_id', userId)
+        .andWhere((q) => q.where('m.project_id', projectId).orWhereIn('g.full_path', groups))
+        .andWhere((q) => q.whereNull('m.expires_at').orWhere('m.expires_at', '>', this.dialectNow(now)));
+      return Number(rows[0]?.level ?? 0);
+    });
+  }
+
+  /** A timestamp as MikroORM stores it in this dialect. */
+  private dialectNow(now: Date): Date | number {
+    return this.dialect === 'sqlite' ? now.getTime() : now;
+  }
+
+  /** The policy's view of `cred` in `project`. */
+  async actor(cred: Credential, project: ProjectInfo): Promise<Actor> {
+    const role = cred.userId === undefined ? 0 : await this.role(cred.userId, project.fullPath, project.id);
+    return {
+      kind: cred.kind,
+      role,
+      admin: cred.admin,
+      scopes: cred.scopes,
+      tokenCoversProject:
+        cred.deploy &&
+        (cred.deploy.projectId === project.id ||
+          (cred.deploy.groupPath !== undefined && project.fullPath.startsWith(`${cred.deploy.groupPath}/`))),
+      ownProject: cred.job ? cred.job.projectId === project.id : undefined,
+    };
+  }
+
+  /** The registry actions `cred` may take on the repository at `path` (empty when no project owns it). */
+  async actions(
+    cred: Credential,
+    path: string,
+  ): Promise<{ project?: ProjectInfo; actor?: Actor; actions: Set<RegistryAction> }> {
+    const project = await this.projectFor(path);
+    // Administrators get through to the registry's own answer (NAME_UNKNOWN); others learn nothing.
+    if (!project) return { actions: new Set(cred.admin ? ['pull', 'push', 'delete'] : []) };
+    const actor = await this.actor(cred, project);
+    return { project, actor, actions: allowedActions(actor, project) };
+  }
+
+  /** Whether `cred` may see the project's registry at all (for `_catalog`). */
+  async canView(cred: Credential, project: ProjectInfo): Promise<boolean> {
+    const actor = await this.actor(cred, project);
+    if (cred.kind === 'deploy_token') return allowedActions(actor, project).has('pull');
+    return canView(project, cred.kind !== 'anonymous', actor.admin ? AccessLevel.Owner : actor.role);
+  }
+
+  private rules(projectId: number): Promise<Rules> {
+    return this.cached(`rules:${projectId}`, async () => {
+      const [repo, tags] = await Promise.all([
+        this.knex('container_repository_protection_rules').select().where('project_id', projectId),
+        this.knex('container_tag_protection_rules').select().where('project_id', projectId),
+      ]);
+      return {
+        repository: repo.map((r) => ({
+          pattern: globToRegExp(r.repository_path_pattern),
+          push: protectionLevelValue(r.minimum_access_level_for_push),
+          delete: protectionLevelValue(r.minimum_access_level_for_delete),
+        })),
+        tags: tags.map((r) => ({
+          pattern: RE2JS.compile(r.tag_name_pattern),
+          push: protectionLevelValue(r.minimum_access_level_for_push),
+          delete: protectionLevelValue(r.minimum_access_level_for_delete),
+        })),
+      };
+    });
+  }
+
+  /**
+   * Why `actor` may not push to / delete from this repository because of a repository protection rule,
+   * or undefined when no rule stops it.
+   */
+  async repositoryProtection(
+    actor: Actor,
+    project: ProjectInfo,
+    path: string,
+    action: 'push' | 'delete',
+  ): Promise<string | undefined> {
+    const { repository } = await this.rules(project.id);
+    const level = protectionLevelOf(actor);
+    for (const rule of repository) {
+      if (rule.pattern.test(path) && level < rule[action]) {
+        return action === 'push'
+          ? 'Pushing to protected repository path forbidden'
+          : 'Deleting from protected repository path forbidden';
+      }
+    }
+    return undefined;
+  }
+
+  /** Why `actor` may not push / delete these tags because of a tag protection rule, or undefined. */
+  async tagProtection(
+    actor: Actor,
+    project: ProjectInfo,
+    tags: string[],
+    action: 'push' | 'delete',
+  ): Promise<string | undefined> {
+    const rules = (await this.rules(project.id)).tags;
+    if (rules.length === 0 || tags.length === 0) return undefined;
+    const level = protectionLevelOf(actor);
+    for (const tag of tags) {
+      for (const rule of rules) {
+        if (level < rule[action] && rule.pattern.matcher(tag).find()) {
+          return `tag "${tag}" is protected: ${action} needs a higher role`;
+        }
+      }
+    }
+    return undefined;
+  }
+}
+
+/** `*` matches anything (also `/`); everything else literally; case-insensitive, as GitLab's ILIKE. */
+export function globToRegExp(pattern: string): RegExp {
+  const body = pattern
+    .split('*')
+    .map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${body}$`, 'i');
+}
+
+function parseScopes(raw: unknown): string[] {
+  if (Array.isArray(raw)) return raw.map(String);
+  if (typeof raw === 'string') {
+    try {
+      const v = JSON.parse(raw);
+      return Array.isArray(v) ? v.map(String) : [];
+    } catch {
+      return [];
+    }
+  }
+  return [];
+}
+
+function toMs(v: unknown): number {
+  if (v instanceof Date) return v.getTime();
+  if (typeof v === 'number') return v;
+  return new Date(String(v)).getTime();
+}
