@@ -31,6 +31,19 @@ console.log(`berth ${VERSION} listening on ${config.host}:${port} (public URL ${
     npm run berth -- group create mygroup
     npm run berth -- project create mygroup/myproject
   then push to ${new URL(config.publicUrl).host}/mygroup/myproject/<image>:<tag>`);
+const host = new URL(config.publicUrl).host;
+if (app.bootstrap.created) {
+  console.log(`
+  First start: created the administrator "root".`);
+  if (app.bootstrap.generated) {
+    console.log(`  Its password, shown this once (change it with npm run berth -- user password root):
+    ${app.bootstrap.generated}`);
+  } else {
+    console.log('  Its password is the one in BERTH_ADMIN_PASSWORD.');
+  }
+  console.log(`  Sign in:  skopeo login --tls-verify=false -u root ${host}   (or docker/podman login)
+  Better, a token:  npm run berth -- token create pat root --name cli --scopes api`);
+}
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

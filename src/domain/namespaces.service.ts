@@ -9,7 +9,10 @@ import { componentProblem, MAX_NAME_LENGTH } from '../oci/reference.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 
 export class NamespacesService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly onChange: () => void = () => undefined,
+  ) {}
 
   /** Creates a group; its parent (everything before the last "/") must exist. */
   async createGroup(fullPath: string, name?: string): Promise<Group> {
@@ -41,6 +44,32 @@ export class NamespacesService {
       createdAt: new Date(),
     });
     await this.em.flush();
+    return project;
+  }
+
+  /** Changes a project's visibility and/or container registry access level. */
+  async updateProject(
+    fullPath: string,
+    changes: { visibility?: string; registryAccessLevel?: string },
+  ): Promise<Project> {
+    const project = await this.em.findOne(Project, { fullPath });
+    if (!project) throw new NotFoundError(`no project "${fullPath}"`);
+    if (changes.visibility !== undefined) {
+      if (!Object.values(Visibility).includes(changes.visibility as Visibility)) {
+        throw new ValidationError(`visibility must be one of ${Object.values(Visibility).join(', ')}`);
+      }
+      project.visibility = changes.visibility as Visibility;
+    }
+    if (changes.registryAccessLevel !== undefined) {
+      if (!Object.values(RegistryAccessLevel).includes(changes.registryAccessLevel as RegistryAccessLevel)) {
+        throw new ValidationError(
+          `the registry access level must be one of ${Object.values(RegistryAccessLevel).join(', ')}`,
+        );
+      }
+      project.containerRegistryAccessLevel = changes.registryAccessLevel as RegistryAccessLevel;
+    }
+    await this.em.flush();
+    this.onChange();
     return project;
   }
 

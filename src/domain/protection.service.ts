@@ -1,0 +1,117 @@
+/**
+ * Container registry protection rules (GitLab's ContainerRegistry::Protection::Rule and TagRule):
+ * validation on save; enforcement is in auth/access.service.ts, at request time.
+ */
+import type { EntityManager } from '@mikro-orm/core';
+import { RE2JS } from 're2js';
+import { Project } from '../db/entities/project.entity.js';
+import {
+  ContainerRepositoryProtectionRule,
+  ContainerTagProtectionRule,
+  ProtectionAccessLevel,
+} from '../db/entities/protection-rule.entity.js';
+import { ConflictError, NotFoundError, ValidationError } from './errors.js';
+
+export const MAX_TAG_RULES = 5;
+const LEVELS = Object.values(ProtectionAccessLevel) as string[];
+
+function level(value: string | undefined, what: string): ProtectionAccessLevel | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!LEVELS.includes(value)) throw new ValidationError(`${what} must be one of ${LEVELS.join(', ')}`);
+  return value as ProtectionAccessLevel;
+}
+
+export class ProtectionService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly onChange: () => void = () => undefined,
+  ) {}
+
+  private async project(fullPath: string): Promise<Project> {
+    const project = await this.em.findOne(Project, { fullPath });
+    if (!project) throw new NotFoundError(`no project "${fullPath}"`);
+    return project;
+  }
+
+  async addRepositoryRule(
+    projectPath: string,
+    input: { pattern: string; push?: string; delete?: string },
+  ): Promise<ContainerRepositoryProtectionRule> {
+    const project = await this.project(projectPath);
+    const pattern = input.pattern.trim();
+    if (pattern === '' || pattern.length > 255) throw new ValidationError('the path pattern needs 1 to 255 characters');
+    if (!pattern.toLowerCase().startsWith(project.fullPath.toLowerCase())) {
+      throw new ValidationError(`the path pattern must start with the project's full path "${project.fullPath}"`);
+    }
+    if (!/^[a-z0-9._/*-]+$/i.test(pattern)) {
+      throw new ValidationError('the path pattern may hold path characters and "*" only');
+    }
+    const push = level(input.push, 'minimumAccessLevelForPush');
+    const del = level(input.delete, 'minimumAccessLevelForDelete');
+    if (!push && !del) throw new ValidationError('set at least one of the push and delete levels');
+    if (await this.em.findOne(ContainerRepositoryProtectionRule, { project, repositoryPathPattern: pattern })) {
+      throw new ConflictError(`a rule for "${pattern}" exists already`);
+    }
+    const rule = this.em.create(ContainerRepositoryProtectionRule, {
+      project,
+      repositoryPathPattern: pattern,
+      minimumAccessLevelForPush: push,
+      minimumAccessLevelForDelete: del,
+      createdAt: new Date(),
+    });
+    await this.em.flush();
+    this.onChange();
+    return rule;
+  }
+
+  async addTagRule(
+    projectPath: string,
+    input: { pattern: string; push: string; delete: string },
+  ): Promise<ContainerTagProtectionRule> {
+    const project = await this.project(projectPath);
+    const pattern = input.pattern;
+    if (pattern === '' || pattern.length > 100)
+      throw new ValidationError('the tag name pattern needs 1 to 100 characters');
+    try {
+      RE2JS.compile(pattern);
+    } catch (err) {
+      throw new ValidationError(
+        `the tag name pattern is not a valid RE2 regular expression: ${(err as Error).message}`,
+      );
+    }
+    const push = level(input.push, 'minimumAccessLevelForPush');
+    const del = level(input.delete, 'minimumAccessLevelForDelete');
+    if (!push || !del) throw new ValidationError('Access levels should both be present');
+    if ((await this.em.count(ContainerTagProtectionRule, { project })) >= MAX_TAG_RULES) {
+      throw new ValidationError('Maximum number of protection rules have been reached.');
+    }
+    if (await this.em.findOne(ContainerTagProtectionRule, { project, tagNamePattern: pattern })) {
+      throw new ConflictError(`a rule for "${pattern}" exists already`);
+    }
+    const rule = this.em.create(ContainerTagProtectionRule, {
+      project,
+      tagNamePattern: pattern,
+      minimumAccessLevelForPush: push,
+      minimumAccessLevelForDelete: del,
+      createdAt: new Date(),
+    });
+    await this.em.flush();
+    this.onChange();
+    return rule;
+  }
+
+  async list(projectPath: string) {
+    const project = await this.project(projectPath);
+    return {
+      repository: await this.em.find(ContainerRepositoryProtectionRule, { project }, { orderBy: { id: 'asc' } }),
+      tags: await this.em.find(ContainerTagProtectionRule, { project }, { orderBy: { id: 'asc' } }),
+    };
+  }
+
+  async remove(kind: 'repository' | 'tag', id: number): Promise<boolean> {
+    const entity = kind === 'repository' ? ContainerRepositoryProtectionRule : ContainerTagProtectionRule;
+    const n = await this.em.nativeDelete(entity as typeof ContainerTagProtectionRule, { id });
+    this.onChange();
+    return n > 0;
+  }
+}
