@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, type TestContext, test } from 'node:test';
+import { ROOT } from '../test/helpers/oci-client.js';
 import { startTestApp, type TestApp } from '../test/helpers/test-app.js';
 import {
   type BuiltLayout,
@@ -40,6 +41,8 @@ before(
     app = await startTestApp();
     await app.project(PROJECT);
     host = new URL(app.url).host;
+    // Signed in as the administrator (auth.test.ts covers the other credentials).
+    await skopeo.ok(['login', '--tls-verify=false', '-u', ROOT.username, '-p', ROOT.password, host]);
   },
   { timeout: 120_000 },
 );
