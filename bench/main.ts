@@ -111,6 +111,7 @@ async function skopeoPush(t: Target, layout: Layout, name: string): Promise<numb
       '-q',
       '--preserve-digests',
       '--dest-tls-verify=false',
+      ...t.server.skopeoCreds('dest'),
       `oci:${layout.dir}:${layout.tag}`,
       `docker://${t.server.host}/${name}:${layout.tag}`,
     ]),
@@ -126,6 +127,7 @@ async function skopeoPull(t: Target, layout: Layout, name: string, into: string)
       '-q',
       '--preserve-digests',
       '--src-tls-verify=false',
+      ...t.server.skopeoCreds('src'),
       `docker://${t.server.host}/${name}:${layout.tag}`,
       `oci:${into}:${layout.tag}`,
     ]);
@@ -249,7 +251,12 @@ async function main(): Promise<number> {
 
     log('starting berth and docker-registry …');
     const berth = await startBerth(ROOT, join(tmp, 'berth'));
-    targets.push({ server: berth, client: new RegistryClient(berth.base) });
+    const berthClient = new RegistryClient(berth.base);
+    // berth checks every request: the bench signs in once (a personal access token), for every repository it uses.
+    await berthClient.login(berth.credentials.username, berth.credentials.password, [
+      ...[IMG, MONO, CHUNKED, SKOPEO_BIG, SKOPEO_SMALL].map((n) => `repository:${n}:pull,push`),
+    ]);
+    targets.push({ server: berth, client: berthClient });
     const dr = await startDockerRegistry(join(tmp, 'docker-registry'));
     targets.push({ server: dr, client: new RegistryClient(dr.base) });
     log(`  berth ${berth.base} (pid ${berth.pid}), docker-registry ${dr.base} (pid ${dr.pid})`);
@@ -351,8 +358,9 @@ async function main(): Promise<number> {
         throw new Error(`seeding ${IMG}:v1 (1 KiB blob, config, manifest): ${(err as Error).message}`);
       }
     };
-    const rate = async (t: Target, method: string, path: string, headers: Record<string, string>) => {
+    const rate = async (t: Target, method: string, path: string, plain: Record<string, string>) => {
       await ensureSeeded(t);
+      const headers = { ...t.client.authHeader, ...plain };
       await t.client.check(method, path, headers);
       const r = await load({
         url: `${t.server.base}${path}`,

@@ -111,7 +111,26 @@ function withDigest(url: URL, digest: string): URL {
 /** One registry's HTTP client (keep-alive, as real clients do). */
 export class RegistryClient {
   readonly agent = new Agent({ keepAlive: true, maxSockets: 8 });
+  /** `Authorization` for every request (berth's Bearer token; none for docker-registry, which runs open). */
+  authHeader: Record<string, string> = {};
   constructor(readonly base: string) {}
+
+  /** Signs in at berth's /jwt/auth with Basic credentials for `scopes`; later requests carry the token. */
+  async login(username: string, password: string, scopes: string[]): Promise<void> {
+    const q = new URLSearchParams({ service: 'container_registry' });
+    for (const s of scopes) q.append('scope', s);
+    const res = await request(this.url(`/jwt/auth?${q}`), {
+      method: 'GET',
+      headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` },
+      agent: this.agent,
+    });
+    expect(res, 200, 'sign in at /jwt/auth');
+    this.authHeader = { authorization: `Bearer ${JSON.parse(res.body.toString('utf8')).token}` };
+  }
+
+  private send(url: URL, opts: RequestOptions): Promise<HttpResult> {
+    return request(url, { ...opts, headers: { ...this.authHeader, ...opts.headers } });
+  }
 
   close(): void {
     this.agent.destroy();
@@ -123,7 +142,7 @@ export class RegistryClient {
 
   /** POST /v2/<name>/blobs/uploads/ → the session's URL. */
   async startUpload(name: string): Promise<URL> {
-    const res = await request(this.url(`/v2/${name}/blobs/uploads/`), {
+    const res = await this.send(this.url(`/v2/${name}/blobs/uploads/`), {
       method: 'POST',
       headers: { 'content-length': 0 },
       agent: this.agent,
@@ -139,7 +158,7 @@ export class RegistryClient {
   ): Promise<number> {
     const t0 = performance.now();
     const session = await this.startUpload(name);
-    const res = await request(withDigest(session, blob.digest), {
+    const res = await this.send(withDigest(session, blob.digest), {
       method: 'PUT',
       headers: { 'content-type': 'application/octet-stream', 'content-length': blob.size },
       body: blob.body,
@@ -159,7 +178,7 @@ export class RegistryClient {
     let session = await this.startUpload(name);
     for (let start = 0; start < file.size; start += chunk) {
       const end = Math.min(start + chunk, file.size) - 1;
-      const res = await request(session, {
+      const res = await this.send(session, {
         method: 'PATCH',
         headers: {
           'content-type': 'application/octet-stream',
@@ -177,7 +196,7 @@ export class RegistryClient {
         );
       session = locationOf(res, this.base, `chunk ${start}-${end}`);
     }
-    const res = await request(withDigest(session, file.digest), {
+    const res = await this.send(withDigest(session, file.digest), {
       method: 'PUT',
       headers: { 'content-length': 0 },
       agent: this.agent,
@@ -187,7 +206,7 @@ export class RegistryClient {
   }
 
   async pushManifest(name: string, tag: string, manifest: Buffer, mediaType: string): Promise<void> {
-    const res = await request(this.url(`/v2/${name}/manifests/${tag}`), {
+    const res = await this.send(this.url(`/v2/${name}/manifests/${tag}`), {
       method: 'PUT',
       headers: { 'content-type': mediaType, 'content-length': manifest.length },
       body: manifest,
@@ -198,7 +217,7 @@ export class RegistryClient {
 
   /** A plain request with the same headers the load test uses; throws unless it answers `status`. */
   async check(method: string, path: string, headers: Record<string, string>, status = 200): Promise<HttpResult> {
-    return expect(await request(this.url(path), { method, headers, agent: this.agent }), status, `${method} ${path}`);
+    return expect(await this.send(this.url(path), { method, headers, agent: this.agent }), status, `${method} ${path}`);
   }
 
   /**
@@ -215,7 +234,7 @@ export class RegistryClient {
         settled = true;
         reject(err);
       };
-      const req = httpRequest(url, { method: 'GET', agent: false }, (res) => {
+      const req = httpRequest(url, { method: 'GET', agent: false, headers: this.authHeader }, (res) => {
         if (res.statusCode !== 200) {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.length < 16 && chunks.push(c));

@@ -17,6 +17,8 @@ export interface RegistryServer {
   pid: number;
   /** The last lines the process printed (for error reports). */
   output: Tail;
+  /** skopeo's credential flags for this registry (`--src-creds`/`--dest-creds`), if it needs any. */
+  skopeoCreds(direction: 'src' | 'dest'): string[];
   stop(): Promise<void>;
 }
 
@@ -69,8 +71,15 @@ function track(child: ChildProcess, output: Tail): { alive: () => boolean; stop:
   };
 }
 
-/** Creates group `bench` and project `bench/app` with berth's CLI, then starts `node dist/src/main.js`. */
-export async function startBerth(root: string, dir: string): Promise<RegistryServer> {
+/**
+ * Creates user `bench` (an administrator) with a personal access token, group `bench` and project
+ * `bench/app` with berth's CLI, then starts `node dist/src/main.js`. Clients sign in with the token, as CI
+ * jobs do; a password sign-in would add one scrypt (32 MiB, ~100 ms) per credential and minute.
+ */
+export async function startBerth(
+  root: string,
+  dir: string,
+): Promise<RegistryServer & { credentials: { username: string; password: string } }> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -79,10 +88,19 @@ export async function startBerth(root: string, dir: string): Promise<RegistrySer
     BERTH_DATABASE_URL: `sqlite:${join(dir, 'berth.sqlite')}`,
     BERTH_STORAGE_PATH: join(dir, 'storage'),
     BERTH_LOG_LEVEL: 'warn',
+    // One sign-in lasts the whole run.
+    BERTH_REGISTRY_TOKEN_TTL: '2h',
   };
   const cli = join(root, 'dist/src/cli/main.js');
   await runOk(process.execPath, [cli, 'group', 'create', 'bench'], { env, cwd: root, timeoutMs: 60_000 });
   await runOk(process.execPath, [cli, 'project', 'create', 'bench/app'], { env, cwd: root, timeoutMs: 60_000 });
+  await runOk(process.execPath, [cli, 'user', 'create', 'bench', '--admin'], { env, cwd: root, timeoutMs: 60_000 });
+  const pat = await runOk(
+    process.execPath,
+    [cli, 'token', 'create', 'pat', 'bench', '--name', 'bench', '--scopes', 'api'],
+    { env, cwd: root, timeoutMs: 60_000 },
+  );
+  const credentials = { username: 'bench', password: pat.stdout.trim().split('\n').pop() as string };
   // berth runs as `npm start` runs it: the node flags of the start script, plus any extra for profiling.
   const extra = (process.env.BENCH_BERTH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...startNodeFlags(root), ...extra, join(root, 'dist/src/main.js')], {
@@ -90,7 +108,7 @@ export async function startBerth(root: string, dir: string): Promise<RegistrySer
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return serving('berth', child, port);
+  return { ...(await serving('berth', child, port, credentials)), credentials };
 }
 
 /** Starts Distribution (`docker-registry serve`) on the filesystem driver under `dir`. */
@@ -139,15 +157,29 @@ function startNodeFlags(root: string): string[] {
 }
 
 /** Tracks a started registry process and waits until its /v2/ answers 200 (stopping it if it never does). */
-async function serving(label: string, child: ChildProcess, port: number): Promise<RegistryServer> {
+async function serving(
+  label: string,
+  child: ChildProcess,
+  port: number,
+  creds?: { username: string; password: string },
+): Promise<RegistryServer> {
   const output = new Tail();
   const t = track(child, output);
   const base = `http://127.0.0.1:${port}`;
   try {
-    await waitFor200(`${base}/v2/`, 60_000, t.alive);
+    // berth answers /v2/ with 401 until signed in; its health endpoint says when it serves.
+    await waitFor200(`${base}${creds ? '/healthz' : '/v2/'}`, 60_000, t.alive);
   } catch (err) {
     await t.stop();
     throw new Error(`${label} did not start: ${(err as Error).message}\n${output}`);
   }
-  return { label, base, host: `127.0.0.1:${port}`, pid: child.pid as number, output, stop: t.stop };
+  return {
+    label,
+    base,
+    host: `127.0.0.1:${port}`,
+    pid: child.pid as number,
+    output,
+    stop: t.stop,
+    skopeoCreds: (direction) => (creds ? [`--${direction}-creds`, `${creds.username}:${creds.password}`] : []),
+  };
 }

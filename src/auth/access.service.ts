@@ -62,6 +62,14 @@ export class AccessService {
   /** Forget everything cached (called after every identity, membership, project or rule change here). */
   changed(): void {
     this.cache = new Lru<string, Promise<unknown>>({ maxEntries: 10_000, ttlMs: TTL_MS });
+    for (const listener of this.listeners) listener();
+  }
+
+  private readonly listeners: (() => void)[] = [];
+
+  /** Calls `listener` after every change made through this process. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
   }
 
   /** Concurrent callers share one load; a failed load is not kept. */

@@ -4,7 +4,9 @@
  * granting the intersection of what was asked and what is allowed. Unauthorized actions are dropped, not
  * refused; wrong credentials are a 401 and repeated wrong ones a 429 (login-throttle.ts).
  */
+import { createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Lru } from '../cache/lru.js';
 import type { Logger } from '../observability/logger.js';
 import { isValidName } from '../oci/reference.js';
 import type { AccessService } from './access.service.js';
@@ -48,7 +50,30 @@ export function basicCredentials(req: IncomingMessage): { login: string; secret:
   return { login: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
 }
 
+/**
+ * Clients send the same Basic credentials with every token request (skopeo asks several times per copy),
+ * and a password check costs a 32 MiB scrypt. Successful sign-ins are remembered for {@link SIGN_IN_TTL_MS}
+ * under an HMAC of login and secret with a key that never leaves this process (no secret is kept), and
+ * forgotten at once on any identity change made here. Whether the credential is still good (revoked,
+ * blocked) is checked on every request regardless.
+ */
+const SIGN_IN_TTL_MS = 60_000;
+
 export function createTokenEndpoint(deps: TokenEndpointDeps) {
+  const key = randomBytes(32);
+  let signIns = new Lru<string, { ref: string; sub: string }>({ maxEntries: 10_000, ttlMs: SIGN_IN_TTL_MS });
+  deps.access.onChange(() => {
+    signIns = new Lru({ maxEntries: 10_000, ttlMs: SIGN_IN_TTL_MS });
+  });
+  const authenticate = async (login: string, secret: string) => {
+    const id = createHmac('sha256', key).update(login).update('\0').update(secret).digest('base64');
+    const hit = signIns.get(id);
+    if (hit) return hit;
+    const cache = signIns;
+    const who = await deps.identity().authenticate(login, secret);
+    if (who) cache.set(id, who);
+    return who;
+  };
   return async function tokenEndpoint(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://berth');
     const service = url.searchParams.get('service');
@@ -76,7 +101,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
         );
         return;
       }
-      const who = await deps.identity().authenticate(basic.login, basic.secret);
+      const who = await authenticate(basic.login, basic.secret);
       if (!who) {
         deps.throttle.failed(basic.login, address);
         deps.log.info({ login: basic.login, address }, 'registry sign-in failed');
