@@ -2,7 +2,7 @@
  * Incremental hashes computed on a worker thread ({@link ./hash-worker.ts}), so that hashing an upload
  * overlaps with receiving and writing it instead of taking turns with them on the event loop.
  *
- * Bytes are copied into 1 MiB batches whose buffers are transferred (not copied again) to the worker, which
+ * Bytes are copied into 256 KiB batches whose buffers are transferred (not copied again) to the worker, which
  * transfers each back once hashed, for the next batch: a hash owns at most a handful of buffers.
  * Each hash lets at most {@link MAX_IN_FLIGHT} bytes wait for the worker; {@link RemoteHash.ready} is the
  * backpressure signal for the stream that feeds it, so a slow hasher slows the upload instead of growing
@@ -12,10 +12,10 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DigestAlgorithm } from '../oci/digest.js';
 
-const BATCH = 1 << 20;
-/** The first batches are small, so a small blob does not cost a 1 MiB buffer. */
+const BATCH = 256 << 10;
+/** The first batches are small, so a small blob does not cost a full batch buffer. */
 const FIRST_BATCH = 64 << 10;
-const MAX_IN_FLIGHT = 4 << 20;
+const MAX_IN_FLIGHT = 1 << 20;
 
 export type HashRequest =
   | { op: 'open'; id: number; algorithm: DigestAlgorithm }
