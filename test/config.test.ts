@@ -74,3 +74,29 @@ test('npm start refuses a bad configuration with exit code 2 and the message', (
     assert.match(e.stderr.toString(), /BERTH_PORT="99999" is not a TCP port/);
   }
 });
+
+test('registry token settings: defaults, and bad values refused with the rule', () => {
+  const c = loadConfig({});
+  assert.equal(c.registryTokenTtlMs, 15 * 60_000);
+  assert.equal(c.uploadTokenGraceMs, 3_600_000);
+  assert.equal(c.registryService, 'container_registry');
+  assert.equal(c.registryIssuer, 'berth-issuer');
+  assert.equal(c.adminPassword, undefined);
+  assert.equal(c.publicUrlSet, false);
+  assert.equal(loadConfig({ BERTH_PUBLIC_URL: 'https://r.example' }).publicUrlSet, true);
+  try {
+    loadConfig({
+      BERTH_REGISTRY_TOKEN_TTL: '10s',
+      BERTH_UPLOAD_TOKEN_GRACE: '2d',
+      BERTH_ADMIN_PASSWORD: 'short',
+    });
+    assert.fail('expected a ConfigError');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    const text = err.problems.join('\n');
+    assert.match(text, /BERTH_REGISTRY_TOKEN_TTL must be between 1m and 24h/);
+    assert.match(text, /BERTH_UPLOAD_TOKEN_GRACE must be at most 24h/);
+    assert.match(text, /BERTH_ADMIN_PASSWORD must be at least 8 characters/);
+    assert.doesNotMatch(text, /short/, 'the password itself is not echoed');
+  }
+});
