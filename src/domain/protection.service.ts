@@ -49,9 +49,6 @@ export class ProtectionService {
     const push = level(input.push, 'minimumAccessLevelForPush');
     const del = level(input.delete, 'minimumAccessLevelForDelete');
     if (!push && !del) throw new ValidationError('set at least one of the push and delete levels');
-    if (await this.em.findOne(ContainerRepositoryProtectionRule, { project, repositoryPathPattern: pattern })) {
-      throw new ConflictError(`a rule for "${pattern}" exists already`);
-    }
     const rule = this.em.create(ContainerRepositoryProtectionRule, {
       project,
       repositoryPathPattern: pattern,
@@ -59,9 +56,7 @@ export class ProtectionService {
       minimumAccessLevelForDelete: del,
       createdAt: new Date(),
     });
-    await this.em.flush();
-    this.onChange();
-    return rule;
+    return this.insert(rule, pattern);
   }
 
   async addTagRule(
@@ -85,9 +80,6 @@ export class ProtectionService {
     if ((await this.em.count(ContainerTagProtectionRule, { project })) >= MAX_TAG_RULES) {
       throw new ValidationError('Maximum number of protection rules have been reached.');
     }
-    if (await this.em.findOne(ContainerTagProtectionRule, { project, tagNamePattern: pattern })) {
-      throw new ConflictError(`a rule for "${pattern}" exists already`);
-    }
     const rule = this.em.create(ContainerTagProtectionRule, {
       project,
       tagNamePattern: pattern,
@@ -95,7 +87,19 @@ export class ProtectionService {
       minimumAccessLevelForDelete: del,
       createdAt: new Date(),
     });
-    await this.em.flush();
+    return this.insert(rule, pattern);
+  }
+
+  /** Saves a new rule; the database's unique index (project, pattern) decides about duplicates, race-free. */
+  private async insert<T extends object>(rule: T, pattern: string): Promise<T> {
+    try {
+      await this.em.flush();
+    } catch (err) {
+      if ((err as { name?: string }).name === 'UniqueConstraintViolationException') {
+        throw new ConflictError(`a rule for "${pattern}" exists already`);
+      }
+      throw err;
+    }
     this.onChange();
     return rule;
   }

@@ -141,3 +141,11 @@ describe('tag rules', () => {
     assert.equal((await c.send('DELETE', '/v2/prot/app/tags/manifests/v1.1', {}, own)).status, 202);
   });
 });
+
+test('a second rule with the same pattern is a conflict', async () => {
+  await rules().addTagRule('prot/app', { pattern: '^dup', push: 'maintainer', delete: 'maintainer' });
+  await assert.rejects(
+    rules().addTagRule('prot/app', { pattern: '^dup', push: 'owner', delete: 'owner' }),
+    /exists already/,
+  );
+});
