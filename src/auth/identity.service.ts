@@ -37,7 +37,8 @@ export const ROLE_NAMES: Record<string, AccessLevel> = {
 export interface SignedIn {
   ref: ActorRef;
   sub: string;
-  /** The user to count failed attempts against, when the login names one. */
+  /** For a password sign-in: the stored hash it was checked against (to notice a password change). */
+  passwordHash?: string;
 }
 
 export class IdentityService {
@@ -276,7 +277,15 @@ export class IdentityService {
       fields: ['id', 'username', 'state', 'passwordHash'],
     });
     const ok = await verifyPassword(secret, user?.passwordHash);
-    return ok && user && user.state === UserState.Active ? { ref: `user:${user.id}`, sub: user.username } : undefined;
+    return ok && user && user.state === UserState.Active
+      ? { ref: `user:${user.id}`, sub: user.username, passwordHash: user.passwordHash }
+      : undefined;
+  }
+
+  /** The stored password hash of a user (compared, never shown), or undefined. */
+  async passwordHashOf(userId: number): Promise<string | undefined> {
+    const user = await this.em.findOne(User, { id: userId }, { fields: ['id', 'passwordHash'] });
+    return user?.passwordHash;
   }
 
   private async roleIn(user: User, project: Project): Promise<number> {

@@ -10,7 +10,7 @@ import { Lru } from '../cache/lru.js';
 import type { Logger } from '../observability/logger.js';
 import { isValidName } from '../oci/reference.js';
 import type { AccessService } from './access.service.js';
-import type { IdentityService } from './identity.service.js';
+import type { IdentityService, SignedIn } from './identity.service.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { RegistryAction } from './policy.js';
 import type { AccessEntry, RegistryTokens } from './registry-token.js';
@@ -54,21 +54,28 @@ export function basicCredentials(req: IncomingMessage): { login: string; secret:
  * Clients send the same Basic credentials with every token request (skopeo asks several times per copy),
  * and a password check costs a 32 MiB scrypt. Successful sign-ins are remembered for {@link SIGN_IN_TTL_MS}
  * under an HMAC of login and secret with a key that never leaves this process (no secret is kept), and
- * forgotten at once on any identity change made here. Whether the credential is still good (revoked,
- * blocked) is checked on every request regardless.
+ * forgotten at once on any identity change made here, or when the stored password hash changed. Whether
+ * the credential is still good (revoked, blocked) is checked on every request regardless.
  */
 const SIGN_IN_TTL_MS = 60_000;
 
 export function createTokenEndpoint(deps: TokenEndpointDeps) {
   const key = randomBytes(32);
-  let signIns = new Lru<string, { ref: string; sub: string }>({ maxEntries: 10_000, ttlMs: SIGN_IN_TTL_MS });
+  let signIns = new Lru<string, SignedIn>({ maxEntries: 10_000, ttlMs: SIGN_IN_TTL_MS });
   deps.access.onChange(() => {
     signIns = new Lru({ maxEntries: 10_000, ttlMs: SIGN_IN_TTL_MS });
   });
   const authenticate = async (login: string, secret: string) => {
     const id = createHmac('sha256', key).update(login).update('\0').update(secret).digest('base64');
     const hit = signIns.get(id);
-    if (hit) return hit;
+    // A remembered password sign-in holds only while the password is unchanged (changed elsewhere, e.g.
+    // by the CLI in another process): one indexed read instead of a scrypt.
+    if (
+      hit &&
+      (!hit.passwordHash || hit.passwordHash === (await deps.identity().passwordHashOf(Number(hit.ref.slice(5)))))
+    ) {
+      return hit;
+    }
     const cache = signIns;
     const who = await deps.identity().authenticate(login, secret);
     if (who) cache.set(id, who);

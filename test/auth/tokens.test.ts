@@ -8,6 +8,7 @@ import { createHmac, createPrivateKey } from 'node:crypto';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT } from 'jose';
+import { IdentityService } from '../../src/auth/identity.service.js';
 import { SigningKey } from '../../src/db/entities/signing-key.entity.js';
 import { OciClient, parseChallenge, ROOT, sha256 } from '../helpers/oci-client.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -217,6 +218,17 @@ describe('changes apply to the very next request', () => {
     });
     assert.equal((await tokenResponse(t.url, [], { username: 'dev', password: secret })).status, 401);
   });
+});
+
+test('a password changed elsewhere (another process: no cache notice) stops working at once', async () => {
+  await user(t, 'changer');
+  const old = { username: 'changer', password: PASSWORD };
+  assert.equal((await tokenResponse(t.url, [], old)).status, 200);
+  assert.equal((await tokenResponse(t.url, [], old)).status, 200, 'remembered sign-in');
+  // As the CLI would: its own IdentityService, which cannot tell this server's caches.
+  await new IdentityService(t.app.db.em.fork()).setPassword('changer', 'a brand new password');
+  assert.equal((await tokenResponse(t.url, [], old)).status, 401);
+  assert.equal((await tokenResponse(t.url, [], { username: 'changer', password: 'a brand new password' })).status, 200);
 });
 
 describe('long pushes outlive their token', () => {
