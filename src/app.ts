@@ -106,10 +106,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registry: `${config.publicUrl}/v2/`,
     graphql: `${config.publicUrl}/graphql`,
   }));
-  const apollo = await mountGraphQL(fastify, async () => ({
+  const apollo = await mountGraphQL(fastify, {
     db,
     info: { version: VERSION, storageDriver: driver.name },
-  }));
+    access,
+    identity,
+    publicUrl: config.publicUrl,
+  });
   await fastify.ready();
 
   const purge = () =>

@@ -288,6 +288,18 @@ export class IdentityService {
     return user?.passwordHash;
   }
 
+  /**
+   * The credential reference of a personal access token given as an API bearer token (GraphQL), with its
+   * scopes; undefined when unknown, revoked, expired or its user is blocked.
+   */
+  async apiToken(secret: string): Promise<{ ref: ActorRef; scopes: string[] } | undefined> {
+    if (!secret.startsWith(TOKEN_PREFIX.pat)) return undefined;
+    const now = new Date();
+    const t = await this.em.findOne(PersonalAccessToken, { tokenDigest: secretDigest(secret) }, { populate: ['user'] });
+    if (!t || t.revokedAt || (t.expiresAt && t.expiresAt <= now) || t.user.state !== UserState.Active) return undefined;
+    return { ref: `pat:${t.id}`, scopes: t.scopes };
+  }
+
   private async roleIn(user: User, project: Project): Promise<number> {
     const parts = project.fullPath.split('/');
     const groups = parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));

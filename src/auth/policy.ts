@@ -62,6 +62,16 @@ export function canView(project: ProjectAccess, signedIn: boolean, role: number)
   return project.visibility === Visibility.Internal && signedIn;
 }
 
+/**
+ * Whether someone may see the project itself (GitLab's read_project): public to everyone, internal to
+ * anyone signed in, private to its members (Guest and above) and administrators.
+ */
+export function canReadProject(visibility: Visibility, signedIn: boolean, role: number, admin: boolean): boolean {
+  if (admin || role >= AccessLevel.Guest) return true;
+  if (visibility === Visibility.Public) return true;
+  return visibility === Visibility.Internal && signedIn;
+}
+
 function hasScope(actor: Actor, ...any: Scope[]): boolean {
   return actor.scopes === undefined || any.some((s) => actor.scopes?.includes(s));
 }

@@ -1,4 +1,12 @@
-/** Per-request GraphQL context. Later issues add the actor, a forked EntityManager and DataLoaders. */
+/**
+ * Per-request GraphQL context: who is calling (from `Authorization: Bearer <personal access token>` or
+ * GitLab's `PRIVATE-TOKEN` header; nobody when absent) and the services resolvers use. Permission rules are
+ * the same code that guards /v2 (auth/access.service.ts, auth/policy.ts).
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { GraphQLError } from 'graphql';
+import { type AccessService, ANONYMOUS, type Credential } from '../auth/access.service.js';
+import type { IdentityService } from '../auth/identity.service.js';
 import type { OrmHandle } from '../db/orm.js';
 
 export interface AppInfo {
@@ -6,7 +14,35 @@ export interface AppInfo {
   storageDriver: string;
 }
 
-export interface GraphQLContext {
+export interface GraphQLServices {
   db: OrmHandle;
   info: AppInfo;
+  access: AccessService;
+  identity: () => IdentityService;
+  publicUrl: string;
+}
+
+export interface GraphQLContext extends GraphQLServices {
+  /** The caller; ANONYMOUS when no token was sent. */
+  caller: Credential;
+}
+
+/** Builds the context; a bad token is an HTTP 401, a token without an API scope a 403, as GitLab answers. */
+export async function graphqlContext(services: GraphQLServices, headers: IncomingHttpHeaders): Promise<GraphQLContext> {
+  const header = headers.authorization;
+  const bearer = header && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
+  const privateToken = headers['private-token'];
+  const secret = bearer ?? (typeof privateToken === 'string' ? privateToken : undefined);
+  if (!secret) return { ...services, caller: ANONYMOUS };
+  const token = await services.identity().apiToken(secret);
+  const caller = token && (await services.access.credential(token.ref));
+  if (!caller) {
+    throw new GraphQLError('Invalid token', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  }
+  if (!caller.scopes?.some((s) => s === 'api' || s === 'read_api')) {
+    throw new GraphQLError('insufficient_scope: the token needs the api or read_api scope', {
+      extensions: { code: 'FORBIDDEN', http: { status: 403 } },
+    });
+  }
+  return { ...services, caller };
 }

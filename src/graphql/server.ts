@@ -2,12 +2,12 @@
 import { ApolloServer } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
-import type { GraphQLContext } from './context.js';
+import { type GraphQLContext, type GraphQLServices, graphqlContext } from './context.js';
 import { createSchema } from './schema.js';
 
 export async function mountGraphQL(
   app: FastifyInstance,
-  context: () => Promise<GraphQLContext>,
+  services: GraphQLServices,
 ): Promise<ApolloServer<GraphQLContext>> {
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await createSchema(),
@@ -16,6 +16,9 @@ export async function mountGraphQL(
     stopOnTerminationSignals: false, // main.ts owns shutdown
   });
   await apollo.start();
-  await app.register(fastifyApollo(apollo), { path: '/graphql', context });
+  await app.register(fastifyApollo(apollo), {
+    path: '/graphql',
+    context: (request) => graphqlContext(services, request.headers),
+  });
   return apollo;
 }

@@ -1,0 +1,101 @@
+/**
+ * /graphql authentication and the first project queries: bearer personal access tokens (and GitLab's
+ * PRIVATE-TOKEN header), scope checks, and project visibility decided by the same rules as /v2.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { CurrentUserDocument, ProjectByPathDocument } from '../__generated__/graphql.js';
+import { identity, namespaces, user } from '../auth/helpers.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+const tokens = new Map<string, string>();
+
+before(async () => {
+  t = await startTestApp();
+  for (const [path, visibility, registry] of [
+    ['gq/public', 'public', 'enabled'],
+    ['gq/internal', 'internal', 'enabled'],
+    ['gq/private', 'private', 'private'],
+    ['gq/off', 'public', 'disabled'],
+  ] as const) {
+    await t.project(path);
+    await namespaces(t).updateProject(path, { visibility, registryAccessLevel: registry });
+  }
+  await user(t, 'member');
+  await identity(t).setMember('member', 'gq/private', 'reporter');
+  await user(t, 'stranger');
+  for (const [name, who, scopes] of [
+    ['member-api', 'member', ['api']],
+    ['member-read-api', 'member', ['read_api']],
+    ['member-registry', 'member', ['read_registry']],
+    ['stranger', 'stranger', ['read_api']],
+  ] as const) {
+    tokens.set(name, (await identity(t).createPersonalAccessToken(who, { name, scopes: [...scopes] })).secret);
+  }
+});
+after(() => t.close());
+
+async function gql<R, V>(
+  doc: TypedDocumentNode<R, V>,
+  variables: V | undefined,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; data?: R; errors?: { message: string }[] }> {
+  const r = await fetch(`${t.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query: print(doc), variables }),
+  });
+  return { status: r.status, ...((await r.json()) as { data?: R; errors?: { message: string }[] }) };
+}
+
+const bearer = (name: string) => ({ authorization: `Bearer ${tokens.get(name)}` });
+
+test('currentUser: null when anonymous; the token owner otherwise; PRIVATE-TOKEN works too', async () => {
+  assert.equal((await gql(CurrentUserDocument, undefined)).data?.currentUser, null);
+  const me = await gql(CurrentUserDocument, undefined, bearer('member-read-api'));
+  assert.equal(me.data?.currentUser?.username, 'member');
+  assert.match(me.data?.currentUser?.id ?? '', /^gid:\/\/berth\/User\/\d+$/);
+  assert.equal(me.data?.currentUser?.admin, false);
+  const viaHeader = await gql(CurrentUserDocument, undefined, { 'private-token': tokens.get('member-api') as string });
+  assert.equal(viaHeader.data?.currentUser?.username, 'member');
+});
+
+test('a bad token is 401, a token without api/read_api is 403; a revoked one is 401 at once', async () => {
+  const bad = await gql(CurrentUserDocument, undefined, { authorization: 'Bearer bpat-not-a-token' });
+  assert.equal(bad.status, 401);
+  assert.equal(bad.errors?.[0]?.message, 'Invalid token');
+  const scoped = await gql(CurrentUserDocument, undefined, bearer('member-registry'));
+  assert.equal(scoped.status, 403);
+  assert.match(scoped.errors?.[0]?.message ?? '', /insufficient_scope/);
+  const { token, secret } = await identity(t).createPersonalAccessToken('member', { name: 'soon', scopes: ['api'] });
+  assert.equal((await gql(CurrentUserDocument, undefined, { authorization: `Bearer ${secret}` })).status, 200);
+  await identity(t).revoke('pat', token.id);
+  assert.equal((await gql(CurrentUserDocument, undefined, { authorization: `Bearer ${secret}` })).status, 401);
+});
+
+test('project(fullPath): visible as GitLab shows projects; registry access as /v2 decides it', async () => {
+  const see = async (path: string, headers?: Record<string, string>) =>
+    (await gql(ProjectByPathDocument, { fullPath: path }, headers)).data?.project;
+  const pub = await see('gq/public');
+  assert.equal(pub?.fullPath, 'gq/public');
+  assert.equal(pub?.path, 'public');
+  assert.equal(pub?.visibility, 'public');
+  assert.equal(pub?.containerRegistryAccessLevel, 'ENABLED');
+  assert.equal(pub?.containerRegistryEnabled, true);
+  assert.match(pub?.id ?? '', /^gid:\/\/berth\/Project\/\d+$/);
+  assert.ok(!Number.isNaN(Date.parse(pub?.createdAt)));
+
+  assert.equal(await see('gq/internal'), null, 'internal: not for anonymous callers');
+  assert.equal((await see('gq/internal', bearer('stranger')))?.fullPath, 'gq/internal');
+  assert.equal(await see('gq/private', bearer('stranger')), null, 'private: members only');
+  const priv = await see('gq/private', bearer('member-read-api'));
+  assert.equal(priv?.containerRegistryAccessLevel, 'PRIVATE');
+  assert.equal(priv?.containerRegistryEnabled, true, 'a Reporter sees a private registry');
+  const off = await see('gq/off');
+  assert.equal(off?.containerRegistryEnabled, false, 'disabled for everyone');
+  assert.equal(await see('gq'), null, 'a group path is not a project');
+  assert.equal(await see('gq/nope'), null);
+});
