@@ -13,6 +13,7 @@ import { RegistryTokens } from './auth/registry-token.js';
 import { loadSigningKey } from './auth/signing-keys.js';
 import { createTokenEndpoint } from './auth/token-endpoint.js';
 import { CachingRegistryStore } from './cache/caching-registry-store.js';
+import { createChangeBus } from './cache/change-bus.js';
 import type { Config } from './config/config.js';
 import { BlobStore } from './content/blob-store.js';
 import { HashPool } from './content/hasher.js';
@@ -57,12 +58,18 @@ const HOURLY = 60 * 60 * 1000;
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel);
-  const db = await initOrm(config.database);
+  // Redis first: an unreachable one stops the start before anything else is opened.
+  const bus = await createChangeBus(config.redisUrl, (err) => log.warn({ err }, 'redis change bus'));
+  const db = await initOrm(config.database).catch(async (err) => {
+    await bus.close();
+    throw err;
+  });
   const driver = options.driver ?? createDriver(config.storageDriver, { path: config.storagePath });
   const store = new CachingRegistryStore(db.em.getKnex(), db.dialect);
   const hashPool = new HashPool();
   const uploads = new UploadService(driver, store, hashPool);
-  const access = new AccessService(db.em.getKnex(), db.dialect);
+  store.connect(bus);
+  const access = new AccessService(db.em.getKnex(), db.dialect, bus);
   const identity = () => new IdentityService(db.em.fork(), () => access.changed());
   const bootstrap = await identity().bootstrapAdmin(config.adminPassword);
   const tokens = new RegistryTokens(
@@ -151,6 +158,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       await driver.close?.();
       await hashPool.close();
+      await bus.close();
       await db.orm.close();
     },
   };

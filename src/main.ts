@@ -14,7 +14,16 @@ try {
   throw err;
 }
 
-const app = await buildApp(config);
+let app: Awaited<ReturnType<typeof buildApp>>;
+try {
+  app = await buildApp(config);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(`berth: ${err.message}`);
+    process.exit(2);
+  }
+  throw err;
+}
 const bound = await app.listen();
 const port = new URL(bound).port;
 const dbText =

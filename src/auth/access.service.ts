@@ -3,10 +3,12 @@
  * and (later) GraphQL. It loads the inputs of policy.ts (the credential's state, the user's role through
  * project and inherited group memberships, the project's visibility and registry access level, the
  * protection rules) with indexed knex queries, and caches them for {@link TTL_MS}: a change made through
- * this process clears the cache at once; another instance's change is seen within that second.
+ * this process clears the cache at once, and with BERTH_REDIS_URL every other instance's too (change-bus.ts);
+ * without Redis, another instance's change is seen within that second.
  */
 import type { Knex } from '@mikro-orm/knex';
 import { RE2JS } from 're2js';
+import { type ChangeBus, LocalChangeBus } from '../cache/change-bus.js';
 import { Lru } from '../cache/lru.js';
 import { AccessLevel } from '../db/entities/member.entity.js';
 import type { RegistryAccessLevel, Visibility } from '../db/entities/project.entity.js';
@@ -57,10 +59,21 @@ export class AccessService {
   constructor(
     private readonly knex: Knex,
     private readonly dialect: Dialect,
-  ) {}
+    private readonly bus: ChangeBus = new LocalChangeBus(),
+  ) {
+    bus.subscribe((topic) => {
+      if (topic === 'access') this.forget();
+    });
+  }
 
   /** Forget everything cached (called after every identity, membership, project or rule change here). */
   changed(): void {
+    this.forget();
+    this.bus.publish('access');
+  }
+
+  /** Clears this process's caches (a change here, or one another instance announced). */
+  private forget(): void {
     this.cache = new Lru<string, Promise<unknown>>({ maxEntries: 10_000, ttlMs: TTL_MS });
     for (const listener of this.listeners) listener();
   }

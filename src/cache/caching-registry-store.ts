@@ -8,6 +8,7 @@
  * Only positive answers are cached: a blob or manifest pushed anywhere is visible at once.
  */
 import { type ManifestRow, type PutManifestInput, RegistryStore, type RepositoryRow } from '../db/registry-store.js';
+import type { ChangeBus } from './change-bus.js';
 import { Lru } from './lru.js';
 
 /** How stale an answer may be when another instance changed it. */
@@ -30,8 +31,23 @@ export class CachingRegistryStore extends RegistryStore {
     return `${repositoryId}:${this.generations.get(repositoryId) ?? 0}:${rest}`;
   }
 
-  /** Forgets everything cached about one repository. */
+  private bus?: ChangeBus;
+
+  /** Announces this instance's writes on `bus` and applies the other instances' (see change-bus.ts). */
+  connect(bus: ChangeBus): void {
+    this.bus = bus;
+    bus.subscribe((topic) => {
+      if (topic.startsWith('repo:')) this.forget(Number(topic.slice(5)));
+    });
+  }
+
+  /** Forgets everything cached about one repository, here and (with Redis) on every instance. */
   invalidate(repositoryId: number): void {
+    this.forget(repositoryId);
+    this.bus?.publish(`repo:${repositoryId}`);
+  }
+
+  private forget(repositoryId: number): void {
     this.generations.set(repositoryId, (this.generations.get(repositoryId) ?? 0) + 1);
   }
 

@@ -14,6 +14,7 @@
  */
 import { IdentityService } from '../auth/identity.service.js';
 import { randomPassword } from '../auth/secrets.js';
+import { createChangeBus } from '../cache/change-bus.js';
 import { ConfigError, loadConfig, parseDuration } from '../config/config.js';
 import { ContainerRepository } from '../db/entities/container-repository.entity.js';
 import { initOrm } from '../db/orm.js';
@@ -61,11 +62,15 @@ async function run(args: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const db = await initOrm(loadConfig().database);
+  const config = loadConfig();
+  const db = await initOrm(config.database);
+  // With BERTH_REDIS_URL, running servers hear of every change at once (otherwise within a second).
+  const bus = await createChangeBus(config.redisUrl, () => undefined);
+  const changed = () => bus.publish('access');
   try {
-    const ns = new NamespacesService(db.em.fork());
-    const ids = new IdentityService(db.em.fork());
-    const rules = new ProtectionService(db.em.fork());
+    const ns = new NamespacesService(db.em.fork(), changed);
+    const ids = new IdentityService(db.em.fork(), changed);
+    const rules = new ProtectionService(db.em.fork(), changed);
     switch (`${noun} ${verb}`) {
       case 'group create': {
         if (!target) break;
@@ -237,6 +242,7 @@ async function run(args: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   } finally {
+    await bus.close();
     await db.orm.close();
   }
 }
