@@ -285,6 +285,11 @@ export class AccessService {
     return undefined;
   }
 
+  /** Whether any repository protection rule with a push level matches `path` (GraphQL `protectionRuleExists`). */
+  async protectedForPush(projectId: number, path: string): Promise<boolean> {
+    return (await this.rules(projectId)).repository.some((r) => r.push > 0 && r.pattern.test(path));
+  }
+
   /** Why `actor` may not push / delete these tags because of a tag protection rule, or undefined. */
   async tagProtection(
     actor: Actor,

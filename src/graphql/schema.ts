@@ -1,11 +1,18 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { ContainerRepositoryResolver, ProjectRegistryResolver } from './resolvers/container-repository.resolver.js';
 import { HealthResolver } from './resolvers/health.resolver.js';
 import { ProjectResolver } from './resolvers/project.resolver.js';
 import { UserResolver } from './resolvers/user.resolver.js';
 
-export const RESOLVERS = [HealthResolver, UserResolver, ProjectResolver] as const;
+export const RESOLVERS = [
+  HealthResolver,
+  UserResolver,
+  ProjectResolver,
+  ProjectRegistryResolver,
+  ContainerRepositoryResolver,
+] as const;
 
 export function createSchema(): Promise<GraphQLSchema> {
   return buildSchema({ resolvers: [...RESOLVERS], validate: false });

@@ -7,8 +7,12 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar.This scalar is serialized to a string in ISO 8601 format and parsed from a string in ISO 8601 format. */
-  DateTimeISO: { input: string; output: string; }
+  /** Represents non-fractional signed whole numeric values, as a string. */
+  BigInt: { input: string; output: string; }
+  /** A `ContainerRepositoryID` is a global ID. It is encoded as a string, e.g. "gid://berth/ContainerRepository/1". */
+  ContainerRepositoryID: { input: string; output: string; }
+  /** Time represented in ISO 8601. */
+  Time: { input: string; output: string; }
 };
 
 /** Who may see a project's container registry (berth addition; GitLab has it in REST only): ENABLED follows the project's visibility, PRIVATE is members with Reporter and above, DISABLED is nobody. */
@@ -16,6 +20,221 @@ export type ContainerRegistryAccessLevel =
   | 'DISABLED'
   | 'ENABLED'
   | 'PRIVATE';
+
+/** A container repository */
+export type ContainerRepository = {
+  __typename?: 'ContainerRepository';
+  /** Timestamp when the container repository was created. */
+  createdAt: Scalars['Time']['output'];
+  /** Tags cleanup status for the container repository. */
+  expirationPolicyCleanupStatus?: Maybe<ContainerRepositoryCleanupStatus>;
+  /** Timestamp when the cleanup done by the expiration policy was started on the container repository. */
+  expirationPolicyStartedAt?: Maybe<Scalars['Time']['output']>;
+  /** ID of the container repository. */
+  id: Scalars['ID']['output'];
+  /** Number of deleted tags from the last cleanup. */
+  lastCleanupDeletedTagsCount?: Maybe<Scalars['Int']['output']>;
+  /** URL of the container repository. */
+  location: Scalars['String']['output'];
+  /**
+   * Migration state of the container repository.
+   * @deprecated Returns an empty string. This was used for the migration of GitLab.com, which is now complete. Deprecated in GitLab 17.0.
+   */
+  migrationState: Scalars['String']['output'];
+  /** Name of the container repository. */
+  name: Scalars['String']['output'];
+  /** Path of the container repository. */
+  path: Scalars['String']['output'];
+  /** Project of the container registry. */
+  project: Project;
+  /** Whether any matching container protection rule exists for the container. */
+  protectionRuleExists: Scalars['Boolean']['output'];
+  /** Status of the container repository. */
+  status?: Maybe<ContainerRepositoryStatus>;
+  /** Number of tags associated with the image. */
+  tagsCount: Scalars['Int']['output'];
+  /** Timestamp when the container repository was updated. */
+  updatedAt: Scalars['Time']['output'];
+  /** Permissions for the current user on the resource. */
+  userPermissions: ContainerRepositoryPermissions;
+};
+
+/** Status of the tags cleanup of a container repository */
+export type ContainerRepositoryCleanupStatus =
+  | 'ONGOING'
+  | 'SCHEDULED'
+  | 'UNFINISHED'
+  | 'UNSCHEDULED';
+
+/** The connection type for ContainerRepository. */
+export type ContainerRepositoryConnection = {
+  __typename?: 'ContainerRepositoryConnection';
+  /** Total count of collection. */
+  count: Scalars['Int']['output'];
+  /** A list of edges. */
+  edges?: Maybe<Array<ContainerRepositoryEdge>>;
+  /** A list of nodes. */
+  nodes?: Maybe<Array<ContainerRepository>>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+};
+
+/** Details of a container repository */
+export type ContainerRepositoryDetails = {
+  __typename?: 'ContainerRepositoryDetails';
+  /** Timestamp when the container repository was created. */
+  createdAt: Scalars['Time']['output'];
+  /** Tags cleanup status for the container repository. */
+  expirationPolicyCleanupStatus?: Maybe<ContainerRepositoryCleanupStatus>;
+  /** Timestamp when the cleanup done by the expiration policy was started on the container repository. */
+  expirationPolicyStartedAt?: Maybe<Scalars['Time']['output']>;
+  /** ID of the container repository. */
+  id: Scalars['ID']['output'];
+  /** Number of deleted tags from the last cleanup. */
+  lastCleanupDeletedTagsCount?: Maybe<Scalars['Int']['output']>;
+  /** Timestamp when a repository tag was last created or updated. */
+  lastPublishedAt?: Maybe<Scalars['Time']['output']>;
+  /** URL of the container repository. */
+  location: Scalars['String']['output'];
+  /** An image manifest from the container repository. */
+  manifest?: Maybe<Scalars['String']['output']>;
+  /**
+   * Migration state of the container repository.
+   * @deprecated Returns an empty string. This was used for the migration of GitLab.com, which is now complete. Deprecated in GitLab 17.0.
+   */
+  migrationState: Scalars['String']['output'];
+  /** Name of the container repository. */
+  name: Scalars['String']['output'];
+  /** Path of the container repository. */
+  path: Scalars['String']['output'];
+  /** Project of the container registry. */
+  project: Project;
+  /** Whether any matching container protection rule exists for the container. */
+  protectionRuleExists: Scalars['Boolean']['output'];
+  /** Deduplicated size of the image repository in bytes. */
+  size?: Maybe<Scalars['Float']['output']>;
+  /** Status of the container repository. */
+  status?: Maybe<ContainerRepositoryStatus>;
+  /** Tags of the container repository. */
+  tags?: Maybe<ContainerRepositoryTagConnection>;
+  /** Number of tags associated with the image. */
+  tagsCount: Scalars['Int']['output'];
+  /** Timestamp when the container repository was updated. */
+  updatedAt: Scalars['Time']['output'];
+  /** Permissions for the current user on the resource. */
+  userPermissions: ContainerRepositoryPermissions;
+};
+
+
+/** Details of a container repository */
+export type ContainerRepositoryDetailsManifestArgs = {
+  reference: Scalars['String']['input'];
+};
+
+
+/** Details of a container repository */
+export type ContainerRepositoryDetailsTagsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  sort?: InputMaybe<ContainerRepositoryTagSort>;
+};
+
+/** An edge in a connection. */
+export type ContainerRepositoryEdge = {
+  __typename?: 'ContainerRepositoryEdge';
+  /** A cursor for use in pagination. */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge. */
+  node?: Maybe<ContainerRepository>;
+};
+
+/** Check permissions for the current user on a container repository */
+export type ContainerRepositoryPermissions = {
+  __typename?: 'ContainerRepositoryPermissions';
+  /** If `true`, the user can perform `destroy_container_image` on this resource */
+  destroyContainerRepository: Scalars['Boolean']['output'];
+};
+
+/** Values for sorting container repositories */
+export type ContainerRepositorySort =
+  | 'CREATED_ASC'
+  | 'CREATED_DESC'
+  | 'NAME_ASC'
+  | 'NAME_DESC'
+  | 'UPDATED_ASC'
+  | 'UPDATED_DESC';
+
+/** Status of a container repository */
+export type ContainerRepositoryStatus =
+  | 'DELETE_FAILED'
+  | 'DELETE_ONGOING'
+  | 'DELETE_SCHEDULED';
+
+/** A tag from a container repository */
+export type ContainerRepositoryTag = {
+  __typename?: 'ContainerRepositoryTag';
+  /** Timestamp when the tag was created. */
+  createdAt?: Maybe<Scalars['Time']['output']>;
+  /** Digest of the tag. */
+  digest?: Maybe<Scalars['String']['output']>;
+  /** URL of the tag. */
+  location: Scalars['String']['output'];
+  /** Media type of the tag. */
+  mediaType?: Maybe<Scalars['String']['output']>;
+  /** Name of the tag. */
+  name: Scalars['String']['output'];
+  /** Path of the tag. */
+  path: Scalars['String']['output'];
+  /** Timestamp when the tag was published. */
+  publishedAt?: Maybe<Scalars['Time']['output']>;
+  /** Revision of the tag. */
+  revision?: Maybe<Scalars['String']['output']>;
+  /** Short revision of the tag. */
+  shortRevision?: Maybe<Scalars['String']['output']>;
+  /** Size of the tag. */
+  totalSize?: Maybe<Scalars['BigInt']['output']>;
+  /** Permissions for the current user on the resource. */
+  userPermissions: ContainerRepositoryTagPermissions;
+};
+
+/** The connection type for ContainerRepositoryTag. */
+export type ContainerRepositoryTagConnection = {
+  __typename?: 'ContainerRepositoryTagConnection';
+  /** Total count of collection. */
+  count: Scalars['Int']['output'];
+  /** A list of edges. */
+  edges?: Maybe<Array<ContainerRepositoryTagEdge>>;
+  /** A list of nodes. */
+  nodes?: Maybe<Array<ContainerRepositoryTag>>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+};
+
+/** An edge in a connection. */
+export type ContainerRepositoryTagEdge = {
+  __typename?: 'ContainerRepositoryTagEdge';
+  /** A cursor for use in pagination. */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge. */
+  node?: Maybe<ContainerRepositoryTag>;
+};
+
+/** Check permissions for the current user on a container repository tag */
+export type ContainerRepositoryTagPermissions = {
+  __typename?: 'ContainerRepositoryTagPermissions';
+  /** If `true`, the user can perform `destroy_container_image_tag` on this resource */
+  destroyContainerRepositoryTag: Scalars['Boolean']['output'];
+};
+
+/** Values for sorting tags */
+export type ContainerRepositoryTagSort =
+  | 'NAME_ASC'
+  | 'NAME_DESC'
+  | 'PUBLISHED_AT_ASC'
+  | 'PUBLISHED_AT_DESC';
 
 /** The user making the request (GitLab: CurrentUser). */
 export type CurrentUser = {
@@ -45,6 +264,19 @@ export type Health = {
   storageDriver: Scalars['String']['output'];
 };
 
+/** Information about pagination in a connection. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** When paginating forwards, the cursor to continue. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** When paginating forwards, are there more items? */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** When paginating backwards, are there more items? */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** When paginating backwards, the cursor to continue. */
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
+
 /** A project: its container repositories live at <fullPath>[/<image>]. */
 export type Project = {
   __typename?: 'Project';
@@ -52,8 +284,12 @@ export type Project = {
   containerRegistryAccessLevel: ContainerRegistryAccessLevel;
   /** Indicates if Container registry is enabled for the current user. */
   containerRegistryEnabled?: Maybe<Scalars['Boolean']['output']>;
+  /** Container repositories of the project. */
+  containerRepositories?: Maybe<ContainerRepositoryConnection>;
+  /** Number of container repositories in the project. */
+  containerRepositoriesCount: Scalars['Int']['output'];
   /** Timestamp of the project creation. */
-  createdAt: Scalars['DateTimeISO']['output'];
+  createdAt: Scalars['Time']['output'];
   /** Full path of the project. */
   fullPath: Scalars['ID']['output'];
   /** Global ID of the project, gid://berth/Project/<id>. */
@@ -66,8 +302,21 @@ export type Project = {
   visibility: Scalars['String']['output'];
 };
 
+
+/** A project: its container repositories live at <fullPath>[/<image>]. */
+export type ProjectContainerRepositoriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  sort?: InputMaybe<ContainerRepositorySort>;
+};
+
 export type Query = {
   __typename?: 'Query';
+  /** Find a container repository; null when it does not exist or the caller may not see it. */
+  containerRepository?: Maybe<ContainerRepositoryDetails>;
   /** The user making the request; null when anonymous. */
   currentUser?: Maybe<CurrentUser>;
   /** Checks the database and reports what this instance runs on. */
@@ -76,6 +325,11 @@ export type Query = {
   project?: Maybe<Project>;
   /** berth's version. */
   version: Scalars['String']['output'];
+};
+
+
+export type QueryContainerRepositoryArgs = {
+  id: Scalars['ContainerRepositoryID']['input'];
 };
 
 

@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { TimeScalar } from '../scalars.js';
 
 export enum ContainerRegistryAccessLevel {
   ENABLED = 'enabled',
@@ -37,6 +38,6 @@ export class Project {
   })
   containerRegistryAccessLevel!: ContainerRegistryAccessLevel;
 
-  @Field({ description: 'Timestamp of the project creation.' })
+  @Field(() => TimeScalar, { description: 'Timestamp of the project creation.' })
   createdAt!: Date;
 }

@@ -1,0 +1,77 @@
+/** Loads what resolvers return, with the caller's visibility applied (the same rules as /v2). */
+import type { ProjectInfo } from '../auth/access.service.js';
+import { canReadProject } from '../auth/policy.js';
+import { AccessLevel } from '../db/entities/member.entity.js';
+import { RegistryReadModel, type RepositoryListRow, toDate } from '../db/registry-read-model.js';
+import type { GraphQLContext } from './context.js';
+import { toGlobalId } from './global-id.js';
+import type { ContainerRepository, ContainerRepositoryDetails } from './types/container-repository.type.js';
+import { ContainerRepositoryCleanupStatus } from './types/container-repository.type.js';
+import type { ContainerRegistryAccessLevel, Project } from './types/project.type.js';
+
+export function readModel(ctx: GraphQLContext): RegistryReadModel {
+  return new RegistryReadModel(ctx.db.em.getKnex());
+}
+
+/** The project at `fullPath` if the caller may see it. */
+export async function visibleProject(ctx: GraphQLContext, fullPath: string): Promise<Project | null> {
+  const info = await ctx.access.projectFor(fullPath);
+  if (!info || info.fullPath !== fullPath) return null;
+  const actor = await ctx.access.actor(ctx.caller, info);
+  if (!canReadProject(info.visibility, ctx.caller.kind !== 'anonymous', actor.role, actor.admin)) return null;
+  const row = await ctx.db.em.getKnex()('projects').first('name', 'path', 'created_at').where('id', info.id);
+  return {
+    dbId: info.id,
+    id: toGlobalId('Project', info.id),
+    name: row.name,
+    path: row.path,
+    fullPath: info.fullPath,
+    visibility: info.visibility,
+    containerRegistryAccessLevel: info.registryAccessLevel as unknown as ContainerRegistryAccessLevel,
+    createdAt: toDate(row.created_at),
+  };
+}
+
+/** Whether the caller may read the registry of `info` (pull), and destroy its images (Developer+). */
+export async function registryRights(
+  ctx: GraphQLContext,
+  info: ProjectInfo,
+  path: string,
+): Promise<{ read: boolean; destroy: boolean }> {
+  const { actions, actor } = await ctx.access.actions(ctx.caller, path);
+  const role = actor ? (actor.admin ? AccessLevel.Owner : actor.role) : 0;
+  return {
+    read: actions.has('pull'),
+    destroy: info.registryAccessLevel !== 'disabled' && ctx.caller.kind === 'user' && role >= AccessLevel.Developer,
+  };
+}
+
+export async function toRepository(
+  ctx: GraphQLContext,
+  row: RepositoryListRow,
+  project: Project,
+  info: ProjectInfo,
+): Promise<ContainerRepositoryDetails> {
+  const rights = await registryRights(ctx, info, row.path);
+  const repo: ContainerRepository & { lastPublishedAt?: Date } = {
+    dbId: row.id,
+    projectFullPath: project.fullPath,
+    id: toGlobalId('ContainerRepository', row.id),
+    name: row.name,
+    path: row.path,
+    location: `${new URL(ctx.publicUrl).host}/${row.path}`,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    tagsCount: row.tagsCount,
+    status: undefined,
+    migrationState: '',
+    expirationPolicyCleanupStatus: ContainerRepositoryCleanupStatus.UNSCHEDULED,
+    expirationPolicyStartedAt: undefined,
+    lastCleanupDeletedTagsCount: undefined,
+    project,
+    protectionRuleExists: await ctx.access.protectedForPush(info.id, row.path),
+    userPermissions: { destroyContainerRepository: rights.destroy },
+    lastPublishedAt: row.lastPublishedAt,
+  };
+  return repo as ContainerRepositoryDetails;
+}

@@ -1,0 +1,177 @@
+/**
+ * The registry through GraphQL, as GitLab's registry pages query it: a project's repositories (count,
+ * name filter, sort, pages), one repository's details (size, manifest, tags with digests, revisions and
+ * sizes, tag pages forwards and backwards), all with the caller's visibility.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { ProjectRepositoriesDocument, RepositoryDetailsDocument } from '../__generated__/graphql.js';
+import { identity, namespaces, user } from '../auth/helpers.js';
+import { OciClient, ROOT } from '../helpers/oci-client.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+let token: string;
+const pushed = new Map<string, Awaited<ReturnType<OciClient['pushImage']>>>();
+
+before(async () => {
+  t = await startTestApp({ BERTH_PUBLIC_URL: 'https://registry.example.com' });
+  await t.project('gr/app');
+  await t.project('gr/secret');
+  await namespaces(t).updateProject('gr/app', { visibility: 'public' });
+  const c = new OciClient(t.url, ROOT);
+  for (const [repo, tag] of [
+    ['gr/app/api', 'v1'],
+    ['gr/app/web', 'v1'],
+    ['gr/app/web', 'v2'],
+    ['gr/app/web', 'latest'],
+    ['gr/app/worker', 'main'],
+    ['gr/secret/x', 'v1'],
+  ] as const) {
+    pushed.set(`${repo}:${tag}`, await c.pushImage(repo, tag, { layers: 2, layerSize: 1000 }));
+  }
+  await user(t, 'dev');
+  await identity(t).setMember('dev', 'gr', 'developer');
+  token = (await identity(t).createPersonalAccessToken('dev', { name: 'ui', scopes: ['read_api'] })).secret;
+});
+after(() => t.close());
+
+async function gql<R, V>(doc: TypedDocumentNode<R, V>, variables: V, auth = true) {
+  const r = await fetch(`${t.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query: print(doc), variables }),
+  });
+  const body = (await r.json()) as { data?: R; errors?: { message: string }[] };
+  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+  return body.data as R;
+}
+
+test("a project's repositories: count, fields, name filter, sort and pages", async () => {
+  const all = await gql(ProjectRepositoriesDocument, { fullPath: 'gr/app', sort: 'NAME_ASC' });
+  assert.equal(all.project?.containerRepositoriesCount, 3);
+  const conn = all.project?.containerRepositories;
+  assert.deepEqual(
+    conn?.nodes?.map((n) => n?.name),
+    ['api', 'web', 'worker'],
+  );
+  const web = conn?.nodes?.[1];
+  assert.equal(web?.path, 'gr/app/web');
+  assert.equal(web?.location, 'registry.example.com/gr/app/web');
+  assert.equal(web?.tagsCount, 3);
+  assert.match(web?.id ?? '', /^gid:\/\/berth\/ContainerRepository\/\d+$/);
+  assert.equal(web?.project.fullPath, 'gr/app');
+  assert.equal(web?.status, null);
+  assert.equal(web?.migrationState, '');
+  assert.equal(web?.expirationPolicyCleanupStatus, 'UNSCHEDULED');
+  assert.equal(web?.protectionRuleExists, false);
+  assert.equal(web?.userPermissions.destroyContainerRepository, true, 'a Developer may');
+  assert.ok(Date.parse(web?.updatedAt ?? '') >= Date.parse(web?.createdAt ?? ''));
+
+  const desc = await gql(ProjectRepositoriesDocument, { fullPath: 'gr/app', sort: 'NAME_DESC' });
+  assert.deepEqual(
+    desc.project?.containerRepositories?.nodes?.map((n) => n?.name),
+    ['worker', 'web', 'api'],
+  );
+  const filtered = await gql(ProjectRepositoriesDocument, { fullPath: 'gr/app', name: 'WE' });
+  assert.deepEqual(
+    filtered.project?.containerRepositories?.nodes?.map((n) => n?.name),
+    ['web'],
+  );
+
+  const p1 = await gql(ProjectRepositoriesDocument, { fullPath: 'gr/app', sort: 'NAME_ASC', first: 2 });
+  assert.deepEqual(
+    p1.project?.containerRepositories?.nodes?.map((n) => n?.name),
+    ['api', 'web'],
+  );
+  assert.equal(p1.project?.containerRepositories?.pageInfo.hasNextPage, true);
+  const p2 = await gql(ProjectRepositoriesDocument, {
+    fullPath: 'gr/app',
+    sort: 'NAME_ASC',
+    first: 2,
+    after: p1.project?.containerRepositories?.pageInfo.endCursor,
+  });
+  assert.deepEqual(
+    p2.project?.containerRepositories?.nodes?.map((n) => n?.name),
+    ['worker'],
+  );
+  assert.equal(p2.project?.containerRepositories?.pageInfo.hasNextPage, false);
+  assert.equal(p2.project?.containerRepositories?.pageInfo.hasPreviousPage, true);
+
+  const anon = await gql(ProjectRepositoriesDocument, { fullPath: 'gr/app', sort: 'NAME_ASC' }, false);
+  assert.equal(anon.project?.containerRepositoriesCount, 3, 'public project, enabled registry');
+  assert.equal(anon.project?.containerRepositories?.nodes?.[0]?.userPermissions.destroyContainerRepository, false);
+  assert.equal((await gql(ProjectRepositoriesDocument, { fullPath: 'gr/secret' }, false)).project, null);
+});
+
+test('a repository in detail: size, manifest, tags with their digests, sizes and pages', async () => {
+  const list = await gql(ProjectRepositoriesDocument, { fullPath: 'gr/app', name: 'web' });
+  const id = list.project?.containerRepositories?.nodes?.[0]?.id as string;
+  const v1 = pushed.get('gr/app/web:v1');
+  const d = await gql(RepositoryDetailsDocument, { id, reference: 'v1', first: 2 });
+  const repo = d.containerRepository;
+  assert.equal(repo?.path, 'gr/app/web');
+  assert.equal(repo?.manifest, v1?.bytes, 'the exact manifest bytes');
+  assert.ok((repo?.size ?? 0) > 3 * 2000, 'layers of three images, deduplicated by digest');
+  assert.equal(repo?.tags?.count, 3);
+  assert.deepEqual(
+    repo?.tags?.edges?.map((e) => e?.node?.name),
+    ['latest', 'v1'],
+  );
+  assert.equal(repo?.tags?.pageInfo.hasNextPage, true);
+  const tag = repo?.tags?.edges?.[1]?.node;
+  assert.equal(tag?.digest, v1?.digest);
+  assert.equal(tag?.path, 'gr/app/web:v1');
+  assert.equal(tag?.location, 'registry.example.com/gr/app/web:v1');
+  assert.equal(tag?.mediaType, 'application/vnd.oci.image.manifest.v1+json');
+  assert.equal(tag?.revision, v1?.config.digest.slice(7));
+  assert.equal(tag?.shortRevision, v1?.config.digest.slice(7, 16));
+  const layers = v1?.layers.reduce((sum, l) => sum + l.size, 0) ?? 0;
+  assert.equal(tag?.totalSize, String(Buffer.byteLength(v1?.bytes ?? '') + (v1?.config.size ?? 0) + layers));
+  assert.equal(tag?.userPermissions.destroyContainerRepositoryTag, true);
+
+  const next = await gql(RepositoryDetailsDocument, {
+    id,
+    reference: 'v1',
+    first: 2,
+    after: repo?.tags?.pageInfo.endCursor,
+  });
+  assert.deepEqual(
+    next.containerRepository?.tags?.edges?.map((e) => e?.node?.name),
+    ['v2'],
+  );
+  const back = await gql(RepositoryDetailsDocument, {
+    id,
+    reference: 'v1',
+    last: 1,
+    before: next.containerRepository?.tags?.edges?.[0]?.cursor,
+  });
+  assert.deepEqual(
+    back.containerRepository?.tags?.edges?.map((e) => e?.node?.name),
+    ['v1'],
+  );
+  const newest = await gql(RepositoryDetailsDocument, { id, reference: 'v1', sort: 'PUBLISHED_AT_DESC', first: 1 });
+  assert.equal(newest.containerRepository?.tags?.edges?.[0]?.node?.name, 'latest');
+  const named = await gql(RepositoryDetailsDocument, { id, reference: 'nope', name: 'v' });
+  assert.deepEqual(
+    named.containerRepository?.tags?.edges?.map((e) => e?.node?.name),
+    ['v1', 'v2'],
+  );
+  assert.equal(named.containerRepository?.manifest, null);
+
+  const secret = await gql(ProjectRepositoriesDocument, { fullPath: 'gr/secret' });
+  const secretId = secret.project?.containerRepositories?.nodes?.[0]?.id as string;
+  assert.ok(secretId, 'the member sees the private project');
+  assert.equal(
+    (await gql(RepositoryDetailsDocument, { id: secretId, reference: 'v1' }, false)).containerRepository,
+    null,
+  );
+  assert.equal(
+    (await gql(RepositoryDetailsDocument, { id: secretId.replace('berth', 'gitlab'), reference: 'v1' }))
+      .containerRepository?.path,
+    'gr/secret/x',
+    'gid://gitlab/… is accepted too',
+  );
+});
