@@ -118,6 +118,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     info: { version: VERSION, storageDriver: driver.name },
     access,
     identity,
+    store,
     publicUrl: config.publicUrl,
   });
   await fastify.ready();

@@ -8,6 +8,7 @@ import { GraphQLError } from 'graphql';
 import { type AccessService, ANONYMOUS, type Credential } from '../auth/access.service.js';
 import type { IdentityService } from '../auth/identity.service.js';
 import type { OrmHandle } from '../db/orm.js';
+import type { RegistryStore } from '../db/registry-store.js';
 
 export interface AppInfo {
   version: string;
@@ -19,7 +20,20 @@ export interface GraphQLServices {
   info: AppInfo;
   access: AccessService;
   identity: () => IdentityService;
+  /** The registry's (caching) metadata store: writes through it keep every cache right. */
+  store: RegistryStore;
   publicUrl: string;
+}
+
+/** GitLab's wording when the caller may not see or do something (a top-level error). */
+export const NO_PERMISSION =
+  "The resource that you are attempting to access does not exist or you don't have permission to perform this action";
+
+/** Mutations need a token with the `api` scope. */
+export function requireApiScope(ctx: GraphQLContext): void {
+  if (ctx.caller.kind === 'anonymous' || !ctx.caller.scopes?.includes('api')) {
+    throw new GraphQLError(NO_PERMISSION, { extensions: { code: 'FORBIDDEN' } });
+  }
 }
 
 export interface GraphQLContext extends GraphQLServices {

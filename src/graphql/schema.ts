@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { ContainerRepositoryResolver, ProjectRegistryResolver } from './resolvers/container-repository.resolver.js';
+import { ContainerRepositoryMutationsResolver } from './resolvers/container-repository-mutations.resolver.js';
 import { HealthResolver } from './resolvers/health.resolver.js';
 import { ProjectResolver } from './resolvers/project.resolver.js';
 import { UserResolver } from './resolvers/user.resolver.js';
@@ -12,6 +13,7 @@ export const RESOLVERS = [
   ProjectResolver,
   ProjectRegistryResolver,
   ContainerRepositoryResolver,
+  ContainerRepositoryMutationsResolver,
 ] as const;
 
 export function createSchema(): Promise<GraphQLSchema> {
