@@ -285,6 +285,33 @@ export class AccessService {
     return undefined;
   }
 
+  /**
+   * Whether `cred` may see the group at `fullPath` (GitLab's read_group): public to everyone, internal to
+   * anyone signed in, private to administrators and to members of it, of a group above it, or of anything
+   * below it.
+   */
+  async seesGroup(cred: Credential, group: { fullPath: string; visibility: Visibility }): Promise<boolean> {
+    if (cred.admin || group.visibility === 'public') return true;
+    if (cred.kind === 'anonymous') return false;
+    if (group.visibility === 'internal') return true;
+    if (cred.userId === undefined) return false;
+    const parts = group.fullPath.split('/');
+    const above = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+    const below = `${escapeLike(group.fullPath)}/%`;
+    const row = await this.knex('members as m')
+      .leftJoin('groups as g', 'g.id', 'm.group_id')
+      .leftJoin('projects as p', 'p.id', 'm.project_id')
+      .first('m.id')
+      .where('m.user_id', cred.userId)
+      .andWhere((q) =>
+        q
+          .whereIn('g.full_path', above)
+          .orWhereRaw("g.full_path like ? escape '\\'", [below])
+          .orWhereRaw("p.full_path like ? escape '\\'", [below]),
+      );
+    return row !== undefined;
+  }
+
   /** Whether any repository protection rule with a push level matches `path` (GraphQL `protectionRuleExists`). */
   async protectedForPush(projectId: number, path: string): Promise<boolean> {
     return (await this.rules(projectId)).repository.some((r) => r.push > 0 && r.pattern.test(path));
@@ -309,6 +336,11 @@ export class AccessService {
     }
     return undefined;
   }
+}
+
+/** Escapes LIKE's wildcards (`%`, `_`) and the escape character itself (`\\`). */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /** `*` matches anything (also `/`); everything else literally; case-insensitive, as GitLab's ILIKE. */

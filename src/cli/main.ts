@@ -24,7 +24,7 @@ import { NamespacesService } from '../domain/namespaces.service.js';
 import { ProtectionService } from '../domain/protection.service.js';
 
 const USAGE = `usage: npm run berth -- <command>
-  group create <path> [--name <name>]
+  group create <path> [--name <name>] [--visibility private|internal|public]
   group list
   project create <group/…/project> [--name <name>] [--visibility private|internal|public]
   project list
@@ -74,8 +74,8 @@ async function run(args: string[]): Promise<number> {
     switch (`${noun} ${verb}`) {
       case 'group create': {
         if (!target) break;
-        const g = await ns.createGroup(target, option(args, 'name'));
-        console.log(`created group ${g.fullPath}`);
+        const g = await ns.createGroup(target, option(args, 'name'), option(args, 'visibility'));
+        console.log(`created group ${g.fullPath} (${g.visibility})`);
         return 0;
       }
       case 'group list':

@@ -15,11 +15,21 @@ export class NamespacesService {
   ) {}
 
   /** Creates a group; its parent (everything before the last "/") must exist. */
-  async createGroup(fullPath: string, name?: string): Promise<Group> {
+  async createGroup(fullPath: string, name?: string, visibility: string = Visibility.Private): Promise<Group> {
     const { parentPath, path } = this.split(fullPath);
+    if (!Object.values(Visibility).includes(visibility as Visibility)) {
+      throw new ValidationError(`visibility must be one of ${Object.values(Visibility).join(', ')}`);
+    }
     const parent = parentPath === undefined ? undefined : await this.requireGroup(parentPath);
     await this.requireFree(fullPath);
-    const group = this.em.create(Group, { name: name ?? path, path, fullPath, parent, createdAt: new Date() });
+    const group = this.em.create(Group, {
+      name: name ?? path,
+      path,
+      fullPath,
+      parent,
+      visibility: visibility as Visibility,
+      createdAt: new Date(),
+    });
     await this.em.flush();
     return group;
   }

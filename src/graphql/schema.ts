@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { ContainerRepositoryResolver, ProjectRegistryResolver } from './resolvers/container-repository.resolver.js';
 import { ContainerRepositoryMutationsResolver } from './resolvers/container-repository-mutations.resolver.js';
+import { GroupResolver } from './resolvers/group.resolver.js';
 import { HealthResolver } from './resolvers/health.resolver.js';
 import { ProjectResolver } from './resolvers/project.resolver.js';
 import { UserResolver } from './resolvers/user.resolver.js';
@@ -14,6 +15,7 @@ export const RESOLVERS = [
   ProjectRegistryResolver,
   ContainerRepositoryResolver,
   ContainerRepositoryMutationsResolver,
+  GroupResolver,
 ] as const;
 
 export function createSchema(): Promise<GraphQLSchema> {

@@ -272,6 +272,38 @@ export type DestroyContainerRepositoryTagsPayload = {
   errors: Array<Scalars['String']['output']>;
 };
 
+/** A group of projects and subgroups. */
+export type Group = {
+  __typename?: 'Group';
+  /** Container repositories of the group and its subgroups. */
+  containerRepositories?: Maybe<ContainerRepositoryConnection>;
+  /** Number of container repositories in the group. */
+  containerRepositoriesCount: Scalars['Int']['output'];
+  /** Timestamp of the group creation. */
+  createdAt: Scalars['Time']['output'];
+  /** Full path of the group. */
+  fullPath: Scalars['ID']['output'];
+  /** Global ID of the group, gid://berth/Group/<id>. */
+  id: Scalars['ID']['output'];
+  /** Name of the group. */
+  name: Scalars['String']['output'];
+  /** Path of the group (last component of fullPath). */
+  path: Scalars['String']['output'];
+  /** Visibility of the group: private, internal or public. */
+  visibility: Scalars['String']['output'];
+};
+
+
+/** A group of projects and subgroups. */
+export type GroupContainerRepositoriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  sort?: InputMaybe<ContainerRepositorySort>;
+};
+
 /** Whether this berth instance and the services it needs are working. */
 export type Health = {
   __typename?: 'Health';
@@ -351,6 +383,8 @@ export type Query = {
   containerRepository?: Maybe<ContainerRepositoryDetails>;
   /** The user making the request; null when anonymous. */
   currentUser?: Maybe<CurrentUser>;
+  /** Find a group by its full path; null when it does not exist or the caller may not see it. */
+  group?: Maybe<Group>;
   /** Checks the database and reports what this instance runs on. */
   health: Health;
   /** Find a project by its full path; null when it does not exist or the caller may not see it. */
@@ -362,6 +396,11 @@ export type Query = {
 
 export type QueryContainerRepositoryArgs = {
   id: Scalars['ContainerRepositoryID']['input'];
+};
+
+
+export type QueryGroupArgs = {
+  fullPath: Scalars['ID']['input'];
 };
 
 

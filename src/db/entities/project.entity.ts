@@ -1,11 +1,8 @@
 import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { Group } from './group.entity.js';
+import { Visibility } from './visibility.js';
 
-export enum Visibility {
-  Private = 'private',
-  Internal = 'internal',
-  Public = 'public',
-}
+export { Visibility } from './visibility.js';
 
 /** GitLab's `container_registry_access_level`: who may see the registry (push and delete follow roles). */
 export enum RegistryAccessLevel {

@@ -28,6 +28,15 @@ const MAX_TAGS_PAGE = 20;
 
 const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Orders repositories as `sort` says; ties by id, so pages are stable. */
+export function sortRepositories<T extends ContainerRepository>(repos: T[], sort: ContainerRepositorySort): T[] {
+  const [field, dir] = sort.split('_') as [string, string];
+  const value = (r: T) =>
+    field === 'NAME' ? r.name : field === 'CREATED' ? r.createdAt.getTime() : r.updatedAt.getTime();
+  const sign = dir === 'ASC' ? 1 : -1;
+  return [...repos].sort((a, b) => sign * cmp(value(a), value(b)) || sign * cmp(a.dbId, b.dbId));
+}
+
 @Resolver(() => Project)
 export class ProjectRegistryResolver {
   private async repositories(project: Project, ctx: GraphQLContext, name?: string | null) {
@@ -59,13 +68,8 @@ export class ProjectRegistryResolver {
   ): Promise<Connection<ContainerRepository>> {
     const found = await this.repositories(project, ctx, name);
     if (!found) return EMPTY;
-    const [field, dir] = sort.split('_') as [string, string];
-    const value = (r: (typeof found.rows)[number]) =>
-      field === 'NAME' ? r.name : field === 'CREATED' ? r.createdAt.getTime() : r.updatedAt.getTime();
-    const sign = dir === 'ASC' ? 1 : -1;
-    const rows = [...found.rows].sort((a, b) => sign * cmp(value(a), value(b)) || sign * cmp(a.id, b.id));
-    const nodes = await Promise.all(rows.map((r) => toRepository(ctx, r, project, found.info)));
-    return paginate(nodes, page, (n) => String(n.dbId));
+    const nodes = await Promise.all(found.rows.map((r) => toRepository(ctx, r, project, found.info)));
+    return paginate(sortRepositories(nodes, sort), page, (n) => String(n.dbId));
   }
 
   @FieldResolver(() => Int, { description: 'Number of container repositories in the project.' })

@@ -1,0 +1,86 @@
+/** `group(fullPath)` and the registry over a group and its subgroups (`Group.containerRepositories`). */
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { escapeLike } from '../../auth/access.service.js';
+import type { Visibility } from '../../db/entities/project.entity.js';
+import { toDate } from '../../db/registry-read-model.js';
+import type { GraphQLContext } from '../context.js';
+import { toGlobalId } from '../global-id.js';
+import { readModel, registryRights, toRepository, visibleProject } from '../loaders.js';
+import { type Connection, ConnectionArgs, paginate } from '../pagination.js';
+import {
+  type ContainerRepository,
+  ContainerRepositoryConnection,
+  ContainerRepositorySort,
+} from '../types/container-repository.type.js';
+import { Group } from '../types/group.type.js';
+import { sortRepositories } from './container-repository.resolver.js';
+
+@Resolver(() => Group)
+export class GroupResolver {
+  @Query(() => Group, {
+    nullable: true,
+    description: 'Find a group by its full path; null when it does not exist or the caller may not see it.',
+  })
+  async group(@Arg('fullPath', () => ID) fullPath: string, @Ctx() ctx: GraphQLContext): Promise<Group | null> {
+    const row = await ctx.db.em
+      .getKnex()('groups')
+      .first('id', 'name', 'path', 'full_path', 'visibility', 'created_at')
+      .where('full_path', fullPath);
+    if (!row || !(await ctx.access.seesGroup(ctx.caller, { fullPath, visibility: row.visibility as Visibility })))
+      return null;
+    return {
+      dbId: row.id,
+      id: toGlobalId('Group', row.id),
+      name: row.name,
+      path: row.path,
+      fullPath: row.full_path,
+      visibility: row.visibility,
+      createdAt: toDate(row.created_at),
+    };
+  }
+
+  /** Every repository in the group's projects (and its subgroups') whose registry the caller may read. */
+  private async repositories(group: Group, ctx: GraphQLContext, name?: string | null): Promise<ContainerRepository[]> {
+    const projects: { full_path: string }[] = await ctx.db.em
+      .getKnex()('projects')
+      .select('full_path')
+      .whereRaw("full_path like ? escape '\\'", [`${escapeLike(group.fullPath)}/%`]);
+    const out: ContainerRepository[] = [];
+    for (const { full_path } of projects) {
+      const info = await ctx.access.projectFor(full_path);
+      if (!info || !(await registryRights(ctx, info, full_path)).read) continue;
+      const project = await visibleProject(ctx, full_path);
+      if (!project) continue;
+      for (const row of await readModel(ctx).repositoriesOf(info.id)) {
+        if (name && !row.name.toLowerCase().includes(name.toLowerCase())) continue;
+        out.push(await toRepository(ctx, row, project, info));
+      }
+    }
+    return out;
+  }
+
+  @FieldResolver(() => ContainerRepositoryConnection, {
+    nullable: true,
+    description: 'Container repositories of the group and its subgroups.',
+  })
+  async containerRepositories(
+    @Root() group: Group,
+    @Ctx() ctx: GraphQLContext,
+    @Args() page: ConnectionArgs,
+    @Arg('name', () => String, { nullable: true, description: 'Filter the container repositories by their name.' })
+    name?: string | null,
+    @Arg('sort', () => ContainerRepositorySort, {
+      nullable: true,
+      defaultValue: ContainerRepositorySort.CREATED_DESC,
+      description: 'Sort container repositories by the criteria.',
+    })
+    sort: ContainerRepositorySort = ContainerRepositorySort.CREATED_DESC,
+  ): Promise<Connection<ContainerRepository>> {
+    return paginate(sortRepositories(await this.repositories(group, ctx, name), sort), page, (n) => String(n.dbId));
+  }
+
+  @FieldResolver(() => Int, { description: 'Number of container repositories in the group.' })
+  async containerRepositoriesCount(@Root() group: Group, @Ctx() ctx: GraphQLContext): Promise<number> {
+    return (await this.repositories(group, ctx)).length;
+  }
+}
