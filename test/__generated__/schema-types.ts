@@ -377,6 +377,28 @@ export type ProjectContainerRepositoriesArgs = {
   sort?: InputMaybe<ContainerRepositorySort>;
 };
 
+/** The connection type for Project. */
+export type ProjectConnection = {
+  __typename?: 'ProjectConnection';
+  /** Total count of collection. */
+  count: Scalars['Int']['output'];
+  /** A list of edges. */
+  edges?: Maybe<Array<ProjectEdge>>;
+  /** A list of nodes. */
+  nodes?: Maybe<Array<Project>>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+};
+
+/** An edge in a connection. */
+export type ProjectEdge = {
+  __typename?: 'ProjectEdge';
+  /** A cursor for use in pagination. */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge. */
+  node?: Maybe<Project>;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** Find a container repository; null when it does not exist or the caller may not see it. */
@@ -389,6 +411,8 @@ export type Query = {
   health: Health;
   /** Find a project by its full path; null when it does not exist or the caller may not see it. */
   project?: Maybe<Project>;
+  /** Find projects visible to the current user. */
+  projects?: Maybe<ProjectConnection>;
   /** berth's version. */
   version: Scalars['String']['output'];
 };
@@ -406,4 +430,15 @@ export type QueryGroupArgs = {
 
 export type QueryProjectArgs = {
   fullPath: Scalars['ID']['input'];
+};
+
+
+export type QueryProjectsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  membership?: InputMaybe<Scalars['Boolean']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+  sort?: InputMaybe<Scalars['String']['input']>;
 };

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { CurrentUserDocument, ProjectByPathDocument } from '../__generated__/graphql.js';
+import { CurrentUserDocument, ProjectByPathDocument, ProjectsDocument } from '../__generated__/graphql.js';
 import { identity, namespaces, user } from '../auth/helpers.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -98,4 +98,32 @@ test('project(fullPath): visible as GitLab shows projects; registry access as /v
   assert.equal(off?.containerRegistryEnabled, false, 'disabled for everyone');
   assert.equal(await see('gq'), null, 'a group path is not a project');
   assert.equal(await see('gq/nope'), null);
+});
+
+test('projects(search, membership, sort, first): only what the caller may see', async () => {
+  const list = async (vars: Record<string, unknown>, headers?: Record<string, string>) => {
+    const r = await gql(ProjectsDocument, vars, headers);
+    assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+    return r.data?.projects?.nodes?.map((n) => n?.fullPath) ?? [];
+  };
+  assert.deepEqual(await list({ sort: 'path_asc' }), ['gq/off', 'gq/public'], 'anonymous: public only');
+  assert.deepEqual(await list({ sort: 'path_asc' }, bearer('stranger')), ['gq/internal', 'gq/off', 'gq/public']);
+  assert.deepEqual(await list({ sort: 'path_asc' }, bearer('member-read-api')), [
+    'gq/internal',
+    'gq/off',
+    'gq/private',
+    'gq/public',
+  ]);
+  assert.deepEqual(await list({ membership: true }, bearer('member-read-api')), ['gq/private']);
+  assert.deepEqual(await list({ search: 'PUB' }), ['gq/public']);
+  const first = await gql(ProjectsDocument, { sort: 'path_asc', first: 1 }, bearer('stranger'));
+  assert.equal(first.data?.projects?.count, 3);
+  assert.equal(first.data?.projects?.pageInfo.hasNextPage, true);
+  const rest = await list(
+    { sort: 'path_asc', first: 5, after: first.data?.projects?.pageInfo.endCursor },
+    bearer('stranger'),
+  );
+  assert.deepEqual(rest, ['gq/off', 'gq/public']);
+  const bad = await gql(ProjectsDocument, { sort: 'sideways' });
+  assert.match(bad.errors?.[0]?.message ?? '', /sort must be one of/);
 });

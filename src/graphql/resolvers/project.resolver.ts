@@ -1,7 +1,14 @@
-import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLError } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { AccessLevel } from '../../db/entities/member.entity.js';
 import type { GraphQLContext } from '../context.js';
 import { visibleProject } from '../loaders.js';
+import { type Connection, ConnectionArgs, connectionType, paginate } from '../pagination.js';
 import { Project } from '../types/project.type.js';
+
+export const ProjectConnection = connectionType('Project', Project);
+
+const PROJECT_SORTS = ['id_desc', 'id_asc', 'name_asc', 'name_desc', 'path_asc', 'path_desc'];
 
 @Resolver(() => Project)
 export class ProjectResolver {
@@ -11,6 +18,63 @@ export class ProjectResolver {
   })
   async project(@Arg('fullPath', () => ID) fullPath: string, @Ctx() ctx: GraphQLContext): Promise<Project | null> {
     return visibleProject(ctx, fullPath);
+  }
+
+  @Query(() => ProjectConnection, {
+    nullable: true,
+    description: 'Find projects visible to the current user.',
+  })
+  async projects(
+    @Ctx() ctx: GraphQLContext,
+    @Args() page: ConnectionArgs,
+    @Arg('search', () => String, {
+      nullable: true,
+      description: 'Search query, which can be for the project name, a path, or a description.',
+    })
+    search?: string | null,
+    @Arg('membership', () => Boolean, {
+      nullable: true,
+      description: 'Return only projects that the current user is a member of.',
+    })
+    membership?: boolean | null,
+    @Arg('sort', () => String, {
+      nullable: true,
+      defaultValue: 'id_desc',
+      description: `Sort order of results: ${PROJECT_SORTS.join(', ')}.`,
+    })
+    sort = 'id_desc',
+  ): Promise<Connection<Project>> {
+    if (!PROJECT_SORTS.includes(sort)) {
+      throw new GraphQLError(`sort must be one of ${PROJECT_SORTS.join(', ')}`, {
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+    }
+    let rows: { full_path: string; name: string; id: number }[] = await ctx.db.em
+      .getKnex()('projects')
+      .select('id', 'name', 'full_path');
+    if (search) {
+      const q = search.toLowerCase();
+      rows = rows.filter((r) => r.name.toLowerCase().includes(q) || r.full_path.toLowerCase().includes(q));
+    }
+    const projects: Project[] = [];
+    for (const row of rows) {
+      const project = await visibleProject(ctx, row.full_path);
+      if (!project) continue;
+      if (membership) {
+        if (ctx.caller.userId === undefined) continue;
+        if ((await ctx.access.role(ctx.caller.userId, row.full_path, row.id)) < AccessLevel.Guest) continue;
+      }
+      projects.push(project);
+    }
+    const [field, dir] = sort.split('_') as [string, string];
+    const key = (p: Project) => (field === 'id' ? p.dbId : field === 'name' ? p.name : p.fullPath);
+    const sign = dir === 'asc' ? 1 : -1;
+    projects.sort((a, b) => {
+      const x = key(a);
+      const y = key(b);
+      return sign * (x < y ? -1 : x > y ? 1 : 0) || sign * (a.dbId - b.dbId);
+    });
+    return paginate(projects, page, (p) => String(p.dbId));
   }
 
   @FieldResolver(() => Boolean, {
