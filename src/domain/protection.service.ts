@@ -112,6 +112,12 @@ export class ProtectionService {
     };
   }
 
+  /** A rule with its project's full path, or undefined. */
+  async find(kind: 'repository' | 'tag', id: number) {
+    const entity = kind === 'repository' ? ContainerRepositoryProtectionRule : ContainerTagProtectionRule;
+    return this.em.findOne(entity as typeof ContainerTagProtectionRule, { id }, { populate: ['project'] });
+  }
+
   async remove(kind: 'repository' | 'tag', id: number): Promise<boolean> {
     const entity = kind === 'repository' ? ContainerRepositoryProtectionRule : ContainerTagProtectionRule;
     const n = await this.em.nativeDelete(entity as typeof ContainerTagProtectionRule, { id });

@@ -6,6 +6,7 @@ import { ContainerRepositoryMutationsResolver } from './resolvers/container-repo
 import { GroupResolver } from './resolvers/group.resolver.js';
 import { HealthResolver } from './resolvers/health.resolver.js';
 import { ProjectResolver } from './resolvers/project.resolver.js';
+import { ProjectProtectionResolver, ProtectionMutationsResolver } from './resolvers/protection.resolver.js';
 import { UserResolver } from './resolvers/user.resolver.js';
 
 export const RESOLVERS = [
@@ -16,6 +17,8 @@ export const RESOLVERS = [
   ContainerRepositoryResolver,
   ContainerRepositoryMutationsResolver,
   GroupResolver,
+  ProjectProtectionResolver,
+  ProtectionMutationsResolver,
 ] as const;
 
 export function createSchema(): Promise<GraphQLSchema> {

@@ -9,10 +9,96 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** Represents non-fractional signed whole numeric values, as a string. */
   BigInt: { input: string; output: string; }
+  /** A `ContainerRegistryProtectionRuleID` is a global ID. It is encoded as a string, e.g. "gid://berth/ContainerRegistry::Protection::Rule/1". */
+  ContainerRegistryProtectionRuleID: { input: string; output: string; }
+  /** A `ContainerRegistryProtectionTagRuleID` is a global ID. It is encoded as a string, e.g. "gid://berth/ContainerRegistry::Protection::TagRule/1". */
+  ContainerRegistryProtectionTagRuleID: { input: string; output: string; }
   /** A `ContainerRepositoryID` is a global ID. It is encoded as a string, e.g. "gid://berth/ContainerRepository/1". */
   ContainerRepositoryID: { input: string; output: string; }
   /** Time represented in ISO 8601. */
   Time: { input: string; output: string; }
+};
+
+/** A container repository protection rule designed to prevent users with a certain access level or lower from altering the container registry. */
+export type ContainerProtectionRepositoryRule = {
+  __typename?: 'ContainerProtectionRepositoryRule';
+  /** ID of the container repository protection rule. */
+  id: Scalars['ContainerRegistryProtectionRuleID']['output'];
+  /** Minimum GitLab access level required to delete container images from the container repository. */
+  minimumAccessLevelForDelete?: Maybe<ContainerProtectionRepositoryRuleAccessLevel>;
+  /** Minimum GitLab access level required to push container images to the container repository. */
+  minimumAccessLevelForPush?: Maybe<ContainerProtectionRepositoryRuleAccessLevel>;
+  /** Container repository path pattern protected by the protection rule. */
+  repositoryPathPattern: Scalars['String']['output'];
+};
+
+/** Access level of a container registry protection rule resource */
+export type ContainerProtectionRepositoryRuleAccessLevel =
+  | 'ADMIN'
+  | 'MAINTAINER'
+  | 'OWNER';
+
+/** The connection type for ContainerProtectionRepositoryRule. */
+export type ContainerProtectionRepositoryRuleConnection = {
+  __typename?: 'ContainerProtectionRepositoryRuleConnection';
+  /** Total count of collection. */
+  count: Scalars['Int']['output'];
+  /** A list of edges. */
+  edges?: Maybe<Array<ContainerProtectionRepositoryRuleEdge>>;
+  /** A list of nodes. */
+  nodes?: Maybe<Array<ContainerProtectionRepositoryRule>>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+};
+
+/** An edge in a connection. */
+export type ContainerProtectionRepositoryRuleEdge = {
+  __typename?: 'ContainerProtectionRepositoryRuleEdge';
+  /** A cursor for use in pagination. */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge. */
+  node?: Maybe<ContainerProtectionRepositoryRule>;
+};
+
+/** A container repository tag protection rule designed to prevent users with a certain access level or lower from altering the container registry. */
+export type ContainerProtectionTagRule = {
+  __typename?: 'ContainerProtectionTagRule';
+  /** ID of the container repository tag protection rule. */
+  id: Scalars['ContainerRegistryProtectionTagRuleID']['output'];
+  /** Minimum GitLab access level required to delete container image tags from the container repository. */
+  minimumAccessLevelForDelete?: Maybe<ContainerProtectionTagRuleAccessLevel>;
+  /** Minimum GitLab access level required to push container image tags to the container repository. */
+  minimumAccessLevelForPush?: Maybe<ContainerProtectionTagRuleAccessLevel>;
+  /** The pattern that matches container image tags to protect. */
+  tagNamePattern: Scalars['String']['output'];
+};
+
+/** Access level of a container registry tag protection rule resource */
+export type ContainerProtectionTagRuleAccessLevel =
+  | 'ADMIN'
+  | 'MAINTAINER'
+  | 'OWNER';
+
+/** The connection type for ContainerProtectionTagRule. */
+export type ContainerProtectionTagRuleConnection = {
+  __typename?: 'ContainerProtectionTagRuleConnection';
+  /** Total count of collection. */
+  count: Scalars['Int']['output'];
+  /** A list of edges. */
+  edges?: Maybe<Array<ContainerProtectionTagRuleEdge>>;
+  /** A list of nodes. */
+  nodes?: Maybe<Array<ContainerProtectionTagRule>>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+};
+
+/** An edge in a connection. */
+export type ContainerProtectionTagRuleEdge = {
+  __typename?: 'ContainerProtectionTagRuleEdge';
+  /** A cursor for use in pagination. */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge. */
+  node?: Maybe<ContainerProtectionTagRule>;
 };
 
 /** Who may see a project's container registry (berth addition; GitLab has it in REST only): ENABLED follows the project's visibility, PRIVATE is members with Reporter and above, DISABLED is nobody. */
@@ -236,6 +322,42 @@ export type ContainerRepositoryTagSort =
   | 'PUBLISHED_AT_ASC'
   | 'PUBLISHED_AT_DESC';
 
+/** Autogenerated input type of CreateContainerProtectionRepositoryRule */
+export type CreateContainerProtectionRepositoryRuleInput = {
+  /** A unique identifier for the client performing the mutation. */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Minimum GitLab access level required to delete container images from the container repository. */
+  minimumAccessLevelForDelete?: InputMaybe<ContainerProtectionRepositoryRuleAccessLevel>;
+  /** Minimum GitLab access level required to push container images to the container repository. */
+  minimumAccessLevelForPush?: InputMaybe<ContainerProtectionRepositoryRuleAccessLevel>;
+  /** Full path of the project where a protection rule is located. */
+  projectPath: Scalars['ID']['input'];
+  /** Container repository path pattern protected by the protection rule. Must start with the project’s full path. For example: `my-project/*-prod-*`. Wildcard character `*` is allowed anywhere after the project’s full path. */
+  repositoryPathPattern: Scalars['String']['input'];
+};
+
+/** Autogenerated return type of CreateContainerProtectionRepositoryRule. */
+export type CreateContainerProtectionRepositoryRulePayload = {
+  __typename?: 'CreateContainerProtectionRepositoryRulePayload';
+  /** A unique identifier for the client performing the mutation. */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Container repository protection rule after mutation. */
+  containerProtectionRepositoryRule?: Maybe<ContainerProtectionRepositoryRule>;
+  /** Errors encountered during execution of the mutation. */
+  errors: Array<Scalars['String']['output']>;
+};
+
+/** Autogenerated return type of CreateContainerProtectionTagRule. */
+export type CreateContainerProtectionTagRulePayload = {
+  __typename?: 'CreateContainerProtectionTagRulePayload';
+  /** A unique identifier for the client performing the mutation. */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Container repository tag protection rule after mutation. */
+  containerProtectionTagRule?: Maybe<ContainerProtectionTagRule>;
+  /** Errors encountered during execution of the mutation. */
+  errors: Array<Scalars['String']['output']>;
+};
+
 /** The user making the request (GitLab: CurrentUser). */
 export type CurrentUser = {
   __typename?: 'CurrentUser';
@@ -249,6 +371,44 @@ export type CurrentUser = {
   state: Scalars['String']['output'];
   /** Username of the user. */
   username: Scalars['String']['output'];
+};
+
+/** Autogenerated input type of DeleteContainerProtectionRepositoryRule */
+export type DeleteContainerProtectionRepositoryRuleInput = {
+  /** A unique identifier for the client performing the mutation. */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Global ID of the container repository protection rule to delete. */
+  id: Scalars['ContainerRegistryProtectionRuleID']['input'];
+};
+
+/** Autogenerated return type of DeleteContainerProtectionRepositoryRule. */
+export type DeleteContainerProtectionRepositoryRulePayload = {
+  __typename?: 'DeleteContainerProtectionRepositoryRulePayload';
+  /** A unique identifier for the client performing the mutation. */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Container repository protection rule that was deleted successfully. */
+  containerProtectionRepositoryRule?: Maybe<ContainerProtectionRepositoryRule>;
+  /** Errors encountered during execution of the mutation. */
+  errors: Array<Scalars['String']['output']>;
+};
+
+/** Autogenerated input type of DeleteContainerProtectionTagRule */
+export type DeleteContainerProtectionTagRuleInput = {
+  /** A unique identifier for the client performing the mutation. */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Global ID of the tag protection rule to delete. */
+  id: Scalars['ContainerRegistryProtectionTagRuleID']['input'];
+};
+
+/** Autogenerated return type of DeleteContainerProtectionTagRule. */
+export type DeleteContainerProtectionTagRulePayload = {
+  __typename?: 'DeleteContainerProtectionTagRulePayload';
+  /** A unique identifier for the client performing the mutation. */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Deleted protection rule for container image tags. */
+  containerProtectionTagRule?: Maybe<ContainerProtectionTagRule>;
+  /** Errors encountered during execution of the mutation. */
+  errors: Array<Scalars['String']['output']>;
 };
 
 /** Autogenerated input type of DestroyContainerRepositoryTags */
@@ -319,8 +479,36 @@ export type Health = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Creates a repository protection rule to restrict access to a project's container registry. */
+  createContainerProtectionRepositoryRule?: Maybe<CreateContainerProtectionRepositoryRulePayload>;
+  /** Creates a protection rule to control which user roles can modify container image tags matching a specified pattern. */
+  createContainerProtectionTagRule?: Maybe<CreateContainerProtectionTagRulePayload>;
+  /** Deletes a container repository protection rule. */
+  deleteContainerProtectionRepositoryRule?: Maybe<DeleteContainerProtectionRepositoryRulePayload>;
+  /** Deletes a protection rule for container image tags. */
+  deleteContainerProtectionTagRule?: Maybe<DeleteContainerProtectionTagRulePayload>;
   /** Deletes tags of a container repository; protected tags are kept. */
   destroyContainerRepositoryTags?: Maybe<DestroyContainerRepositoryTagsPayload>;
+};
+
+
+export type MutationCreateContainerProtectionRepositoryRuleArgs = {
+  input: CreateContainerProtectionRepositoryRuleInput;
+};
+
+
+export type MutationCreateContainerProtectionTagRuleArgs = {
+  input: CreateContainerProtectionTagRuleInput;
+};
+
+
+export type MutationDeleteContainerProtectionRepositoryRuleArgs = {
+  input: DeleteContainerProtectionRepositoryRuleInput;
+};
+
+
+export type MutationDeleteContainerProtectionTagRuleArgs = {
+  input: DeleteContainerProtectionTagRuleInput;
 };
 
 
@@ -344,6 +532,10 @@ export type PageInfo = {
 /** A project: its container repositories live at <fullPath>[/<image>]. */
 export type Project = {
   __typename?: 'Project';
+  /** Container protection rules for the project. */
+  containerProtectionRepositoryRules?: Maybe<ContainerProtectionRepositoryRuleConnection>;
+  /** Container repository tag protection rules for the project. */
+  containerProtectionTagRules?: Maybe<ContainerProtectionTagRuleConnection>;
   /** Access level of the container registry (berth addition). */
   containerRegistryAccessLevel: ContainerRegistryAccessLevel;
   /** Indicates if Container registry is enabled for the current user. */
@@ -364,6 +556,24 @@ export type Project = {
   path: Scalars['String']['output'];
   /** Visibility of the project: private, internal or public. */
   visibility: Scalars['String']['output'];
+};
+
+
+/** A project: its container repositories live at <fullPath>[/<image>]. */
+export type ProjectContainerProtectionRepositoryRulesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A project: its container repositories live at <fullPath>[/<image>]. */
+export type ProjectContainerProtectionTagRulesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -441,4 +651,18 @@ export type QueryProjectsArgs = {
   membership?: InputMaybe<Scalars['Boolean']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
   sort?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Autogenerated input type of CreateContainerProtectionTagRule */
+export type CreateContainerProtectionTagRuleInput = {
+  /** A unique identifier for the client performing the mutation. */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Minimum GitLab access level required to delete container image tags from the container repository. */
+  minimumAccessLevelForDelete?: InputMaybe<ContainerProtectionTagRuleAccessLevel>;
+  /** Minimum GitLab access level required to push container image tags to the container repository. */
+  minimumAccessLevelForPush?: InputMaybe<ContainerProtectionTagRuleAccessLevel>;
+  /** Full project path where a protection rule is located. */
+  projectPath: Scalars['ID']['input'];
+  /** The pattern that matches container image tags to protect. For example, `v1.*`. Wildcard character `*` allowed. */
+  tagNamePattern: Scalars['String']['input'];
 };
