@@ -38,7 +38,14 @@ export class CachingRegistryStore extends RegistryStore {
     this.bus = bus;
     bus.subscribe((topic) => {
       if (topic.startsWith('repo:')) this.forget(Number(topic.slice(5)));
+      else if (topic === 'paths') this.repos.clear();
     });
+  }
+
+  /** Repository paths changed (a project renamed or moved): forget every path, here and everywhere. */
+  override pathsChanged(): void {
+    this.repos.clear();
+    this.bus?.publish('paths');
   }
 
   /** Forgets everything cached about one repository, here and (with Redis) on every instance. */

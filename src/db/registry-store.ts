@@ -61,6 +61,9 @@ export class RegistryStore {
     readonly dialect: Dialect,
   ) {}
 
+  /** Repository paths changed (a project renamed or moved). Nothing is cached here; see CachingRegistryStore. */
+  pathsChanged(): void {}
+
   /** A timestamp in the representation MikroORM uses for this dialect. */
   now(): Date | number {
     return this.dialect === 'sqlite' ? Date.now() : new Date();

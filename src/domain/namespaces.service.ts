@@ -3,6 +3,7 @@
  * a valid registry name prefix; a path belongs to one group or one project, never both.
  */
 import type { EntityManager } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import { Group } from '../db/entities/group.entity.js';
 import { Project, RegistryAccessLevel, Visibility } from '../db/entities/project.entity.js';
 import { componentProblem, MAX_NAME_LENGTH } from '../oci/reference.js';
@@ -81,6 +82,48 @@ export class NamespacesService {
     await this.em.flush();
     this.onChange();
     return project;
+  }
+
+  /**
+   * Renames and/or moves a project, even with images: a metadata change only (blobs are stored by digest,
+   * not by name). The project's repositories and its repository protection patterns follow the new path
+   * in one transaction; pulls by the new name work at once and the old name is free again.
+   */
+  async moveProject(fullPath: string, newFullPath: string): Promise<Project> {
+    const project = await this.em.findOne(Project, { fullPath });
+    if (!project) throw new NotFoundError(`no project "${fullPath}"`);
+    if (newFullPath === fullPath) return project;
+    const { parentPath, path } = this.split(newFullPath);
+    if (parentPath === undefined) throw new ValidationError(`a project lives in a group: write <group>/${path}`);
+    const group = await this.requireGroup(parentPath);
+    await this.requireFree(newFullPath);
+    const knex = (this.em as unknown as SqlEntityManager).getKnex();
+    const rebase = (value: string) => `${newFullPath}${value.slice(fullPath.length)}`;
+    await knex.transaction(async (trx) => {
+      await trx('projects').where('id', project.id).update({ full_path: newFullPath, path, group_id: group.id });
+      const repos: { id: number; path: string }[] = await trx('container_repositories')
+        .select('id', 'path')
+        .where('project_id', project.id);
+      for (const r of repos)
+        await trx('container_repositories')
+          .where('id', r.id)
+          .update({ path: rebase(r.path) });
+      const rules: { id: number; repository_path_pattern: string }[] = await trx(
+        'container_repository_protection_rules',
+      )
+        .select('id', 'repository_path_pattern')
+        .where('project_id', project.id);
+      for (const r of rules) {
+        if (r.repository_path_pattern.toLowerCase().startsWith(fullPath.toLowerCase())) {
+          await trx('container_repository_protection_rules')
+            .where('id', r.id)
+            .update({ repository_path_pattern: rebase(r.repository_path_pattern) });
+        }
+      }
+    });
+    this.em.clear();
+    this.onChange();
+    return (await this.em.findOne(Project, { id: project.id })) as Project;
   }
 
   listGroups(): Promise<Group[]> {

@@ -5,6 +5,7 @@ import { ContainerRepositoryResolver, ProjectRegistryResolver } from './resolver
 import { ContainerRepositoryMutationsResolver } from './resolvers/container-repository-mutations.resolver.js';
 import { GroupResolver } from './resolvers/group.resolver.js';
 import { HealthResolver } from './resolvers/health.resolver.js';
+import { NamespaceMutationsResolver } from './resolvers/namespace-mutations.resolver.js';
 import { ProjectResolver } from './resolvers/project.resolver.js';
 import { ProjectProtectionResolver, ProtectionMutationsResolver } from './resolvers/protection.resolver.js';
 import { UserResolver } from './resolvers/user.resolver.js';
@@ -19,6 +20,7 @@ export const RESOLVERS = [
   GroupResolver,
   ProjectProtectionResolver,
   ProtectionMutationsResolver,
+  NamespaceMutationsResolver,
 ] as const;
 
 export function createSchema(): Promise<GraphQLSchema> {
