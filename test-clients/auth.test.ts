@@ -128,3 +128,33 @@ describe('podman', () => {
     });
   }
 });
+
+describe('rename', () => {
+  test('a project renamed through GraphQL is pulled by skopeo under its new name at once', {
+    timeout: 300_000,
+  }, async () => {
+    const ids = app.app.identity();
+    const { secret } = await ids.createPersonalAccessToken('root', { name: 'api', scopes: ['api'] });
+    const r = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify({
+        query: 'mutation($input: ProjectUpdateInput!) { projectUpdate(input: $input) { errors project { fullPath } } }',
+        variables: { input: { fullPath: PROJECT, path: 'renamed' } },
+      }),
+    });
+    const body = (await r.json()) as { data?: { projectUpdate: { errors: string[]; project: { fullPath: string } } } };
+    assert.deepEqual(body.data?.projectUpdate, { errors: [], project: { fullPath: 'ci/renamed' } });
+    const { username, password } = creds.get('pat') as { username: string; password: string };
+    const s = skopeoFor('renamed');
+    await s.ok(['login', '--tls-verify=false', '-u', username, '-p', password, host]);
+    const inspected = await s.json<{ Name: string; Layers: string[] }>([
+      'inspect',
+      '--tls-verify=false',
+      `docker://${host}/ci/renamed/skopeo-pat:v1`,
+    ]);
+    assert.equal(inspected.Name, `${host}/ci/renamed/skopeo-pat`);
+    const old = await s.run(['inspect', '--tls-verify=false', `docker://${host}/${PROJECT}/skopeo-pat:v1`]);
+    assert.notEqual(old.code, 0, 'the old name is gone');
+  });
+});
