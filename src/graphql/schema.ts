@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { AccessMutationsResolver } from './resolvers/access-mutations.resolver.js';
 import { ContainerRepositoryResolver, ProjectRegistryResolver } from './resolvers/container-repository.resolver.js';
 import { ContainerRepositoryMutationsResolver } from './resolvers/container-repository-mutations.resolver.js';
 import { GroupResolver } from './resolvers/group.resolver.js';
@@ -21,6 +22,7 @@ export const RESOLVERS = [
   ProjectProtectionResolver,
   ProtectionMutationsResolver,
   NamespaceMutationsResolver,
+  AccessMutationsResolver,
 ] as const;
 
 export function createSchema(): Promise<GraphQLSchema> {
