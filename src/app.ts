@@ -21,6 +21,7 @@ import { UploadService } from './content/upload-service.js';
 import { initOrm, type OrmHandle } from './db/orm.js';
 import type { RegistryStore } from './db/registry-store.js';
 import { mountGraphQL } from './graphql/server.js';
+import { deleteScheduledRepositories } from './jobs/delete-repositories.js';
 import { purgeUploads } from './jobs/purge-uploads.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { RegistryGuard } from './registry/authorize.js';
@@ -113,6 +114,21 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registry: `${config.publicUrl}/v2/`,
     graphql: `${config.publicUrl}/graphql`,
   }));
+  const deleting = { running: false, again: false };
+  const deleteRepositories = (): void => {
+    if (deleting.running) {
+      deleting.again = true;
+      return;
+    }
+    deleting.running = true;
+    void (async () => {
+      do {
+        deleting.again = false;
+        await deleteScheduledRepositories(store, log).catch((err) => log.error({ err }, 'repository deletion failed'));
+      } while (deleting.again);
+      deleting.running = false;
+    })();
+  };
   const apollo = await mountGraphQL(fastify, {
     db,
     info: { version: VERSION, storageDriver: driver.name },
@@ -120,6 +136,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     identity,
     store,
     publicUrl: config.publicUrl,
+    jobs: { deleteRepositories },
   });
   await fastify.ready();
 
@@ -127,7 +144,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     purgeUploads({ store, uploads, driver, log, maxAgeMs: config.uploadPurgeAgeMs }).catch((err) =>
       log.error({ err }, 'upload purge failed'),
     );
-  const timer = setInterval(purge, HOURLY);
+  const timer = setInterval(() => {
+    void purge();
+    deleteRepositories();
+  }, HOURLY);
+  deleteRepositories(); // any a crash interrupted
   timer.unref();
 
   return {

@@ -58,6 +58,15 @@ export class CachingRegistryStore extends RegistryStore {
     this.generations.set(repositoryId, (this.generations.get(repositoryId) ?? 0) + 1);
   }
 
+  override async deleteRepository(repositoryId: number): Promise<void> {
+    try {
+      await super.deleteRepository(repositoryId);
+    } finally {
+      this.invalidate(repositoryId);
+      this.pathsChanged();
+    }
+  }
+
   override async findRepository(path: string): Promise<RepositoryRow | undefined> {
     const hit = this.repos.get(path);
     if (hit) return hit;

@@ -13,6 +13,7 @@ export interface RepositoryListRow {
   updatedAt: Date;
   tagsCount: number;
   lastPublishedAt?: Date;
+  status?: string;
 }
 
 export interface TagRow {
@@ -36,8 +37,8 @@ export class RegistryReadModel {
   private repositories() {
     return this.knex('container_repositories as r')
       .leftJoin('tags as t', 't.repository_id', 'r.id')
-      .groupBy('r.id', 'r.project_id', 'r.name', 'r.path', 'r.created_at')
-      .select('r.id', 'r.project_id', 'r.name', 'r.path', 'r.created_at')
+      .groupBy('r.id', 'r.project_id', 'r.name', 'r.path', 'r.created_at', 'r.status')
+      .select('r.id', 'r.project_id', 'r.name', 'r.path', 'r.created_at', 'r.status')
       .count({ tags: 't.id' })
       .max({ last: 't.updated_at' });
   }
@@ -54,6 +55,7 @@ export class RegistryReadModel {
       updatedAt: last && last > createdAt ? last : createdAt,
       tagsCount: Number(r.tags),
       lastPublishedAt: last,
+      status: r.status ? String(r.status) : undefined,
     };
   }
 

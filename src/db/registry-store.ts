@@ -315,6 +315,37 @@ export class RegistryStore {
     });
   }
 
+  /** Sets a repository's status (see ContainerRepository.status). */
+  async setRepositoryStatus(repositoryId: number, status: string | null): Promise<void> {
+    await this.knex('container_repositories').where('id', repositoryId).update({ status });
+  }
+
+  /** Repositories waiting for (or interrupted in) deletion. */
+  async repositoriesToDelete(): Promise<number[]> {
+    const rows = await this.knex('container_repositories')
+      .select('id')
+      .whereIn('status', ['delete_scheduled', 'delete_ongoing']);
+    return rows.map((r: { id: number }) => r.id);
+  }
+
+  /**
+   * Deletes a repository with its tags, manifests, blob links and upload sessions, in one transaction. The
+   * blobs themselves stay in storage for garbage collection (other repositories may hold them).
+   */
+  async deleteRepository(repositoryId: number): Promise<void> {
+    await this.knex.transaction(async (trx) => {
+      const manifests = trx('manifests').select('id').where('repository_id', repositoryId);
+      await trx('tags').where('repository_id', repositoryId).delete();
+      await trx('manifest_references').whereIn('parent_id', manifests.clone()).delete();
+      await trx('manifest_references').whereIn('child_id', manifests.clone()).delete();
+      await trx('manifest_blobs').whereIn('manifest_id', manifests.clone()).delete();
+      await trx('manifests').where('repository_id', repositoryId).delete();
+      await trx('repository_blobs').where('repository_id', repositoryId).delete();
+      await trx('uploads').where('repository_id', repositoryId).delete();
+      await trx('container_repositories').where('id', repositoryId).delete();
+    });
+  }
+
   /** Tags in byte order, `n` at most, after `last`. */
   /** The tags that point at a manifest. */
   async tagsOf(repositoryId: number, digest: string): Promise<string[]> {

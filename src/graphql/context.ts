@@ -23,6 +23,8 @@ export interface GraphQLServices {
   /** The registry's (caching) metadata store: writes through it keep every cache right. */
   store: RegistryStore;
   publicUrl: string;
+  /** Background work a request may start. */
+  jobs: { deleteRepositories(): void };
 }
 
 /** GitLab's wording when the caller may not see or do something (a top-level error). */

@@ -6,7 +6,7 @@ import { RegistryReadModel, type RepositoryListRow, toDate } from '../db/registr
 import type { GraphQLContext } from './context.js';
 import { toGlobalId } from './global-id.js';
 import type { ContainerRepository, ContainerRepositoryDetails } from './types/container-repository.type.js';
-import { ContainerRepositoryCleanupStatus } from './types/container-repository.type.js';
+import { ContainerRepositoryCleanupStatus, type ContainerRepositoryStatus } from './types/container-repository.type.js';
 import type { ContainerRegistryAccessLevel, Project } from './types/project.type.js';
 
 export function readModel(ctx: GraphQLContext): RegistryReadModel {
@@ -63,7 +63,7 @@ export async function toRepository(
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     tagsCount: row.tagsCount,
-    status: undefined,
+    status: row.status as ContainerRepositoryStatus | undefined,
     migrationState: '',
     expirationPolicyCleanupStatus: ContainerRepositoryCleanupStatus.UNSCHEDULED,
     expirationPolicyStartedAt: undefined,

@@ -4,7 +4,11 @@ import { after, before, test } from 'node:test';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { ProtectionService } from '../../src/domain/protection.service.js';
-import { DestroyTagsDocument, ProjectRepositoriesDocument } from '../__generated__/graphql.js';
+import {
+  DestroyRepositoryDocument,
+  DestroyTagsDocument,
+  ProjectRepositoriesDocument,
+} from '../__generated__/graphql.js';
 import { identity, user } from '../auth/helpers.js';
 import { OciClient, ROOT } from '../helpers/oci-client.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -87,4 +91,39 @@ test("refused with GitLab's wording: a Reporter, a read_api token, an unknown id
     assert.equal(r.errors?.[0]?.message, NO, who);
   }
   assert.deepEqual(await tagsOf(), ['dev', 'keep-1', 'v2'], 'nothing was deleted');
+});
+
+test('destroyContainerRepository: scheduled, then gone from lists and from /v2; blobs shared elsewhere stay', async () => {
+  const shared = await c().pushImage('mu/app/other', 'v1');
+  await c().pushImage('mu/app/doomed', 'v1');
+  // The same layer pushed into the doomed repository too (a mount): it must survive in `other`.
+  const both = await c().token(['repository:mu/app/doomed:pull,push', 'repository:mu/app/other:pull']);
+  const mount = await c().send(
+    'POST',
+    `/v2/mu/app/doomed/blobs/uploads/?mount=${shared.layers[0]?.digest}&from=mu/app/other`,
+    {},
+    both,
+  );
+  assert.equal(mount.status, 201);
+  const list = await gql(ProjectRepositoriesDocument, { fullPath: 'mu/app', name: 'doomed' }, 'dev');
+  const id = list.data?.project?.containerRepositories?.nodes?.[0]?.id as string;
+  const refused = await gql(DestroyRepositoryDocument, { input: { id } }, 'rep');
+  assert.match(refused.errors?.[0]?.message ?? '', /don't have permission/);
+  const r = await gql(DestroyRepositoryDocument, { input: { id } }, 'dev');
+  assert.deepEqual(r.data?.destroyContainerRepository, {
+    errors: [],
+    containerRepository: { id, status: 'DELETE_SCHEDULED' },
+  });
+  let names: string[] = [];
+  for (let i = 0; i < 50; i++) {
+    const now = await gql(ProjectRepositoriesDocument, { fullPath: 'mu/app' }, 'dev');
+    names = (now.data?.project?.containerRepositories?.nodes ?? []).map((n) => n?.name as string);
+    if (!names.includes('doomed')) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.ok(!names.includes('doomed'), 'removed in the background');
+  assert.ok(names.includes('other'));
+  assert.equal((await c().req('GET', '/v2/mu/app/doomed/manifests/v1')).status, 404);
+  assert.equal((await c().req('GET', `/v2/mu/app/other/blobs/${shared.layers[0]?.digest}`)).status, 200);
+  assert.equal((await c().req('GET', '/v2/mu/app/other/manifests/v1')).status, 200);
 });

@@ -17,6 +17,10 @@ export class ContainerRepository {
   @Property({ unique: true })
   path!: string;
 
+  /** GitLab's ContainerRepositoryStatus: null, or delete_scheduled / delete_ongoing / delete_failed. */
+  @Property({ nullable: true })
+  status?: string;
+
   @Property()
   createdAt: Date = new Date();
 }
