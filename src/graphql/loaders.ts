@@ -10,7 +10,7 @@ import { ContainerRepositoryCleanupStatus, type ContainerRepositoryStatus } from
 import type { ContainerRegistryAccessLevel, Project } from './types/project.type.js';
 
 export function readModel(ctx: GraphQLContext): RegistryReadModel {
-  return new RegistryReadModel(ctx.db.em.getKnex());
+  return new RegistryReadModel(ctx.db.em.getKnex(), ctx.db.dialect);
 }
 
 /** The project at `fullPath` if the caller may see it. */

@@ -175,3 +175,45 @@ test('a repository in detail: size, manifest, tags with their digests, sizes and
     'gid://gitlab/… is accepted too',
   );
 });
+
+test('tag pages by keyset: every tag exactly once forwards and backwards, in both sorts', async () => {
+  const c = new OciClient(t.url, ROOT);
+  const img = await c.pushImage('gr/app/many', 't000');
+  const names = ['t000'];
+  for (let i = 1; i < 45; i++) {
+    const tag = `t${String(i).padStart(3, '0')}`;
+    const r = await c.pushManifest('gr/app/many', tag, img.bytes);
+    assert.equal(r.status, 201);
+    names.push(tag);
+  }
+  const list = await gql(ProjectRepositoriesDocument, { fullPath: 'gr/app', name: 'many' });
+  const id = list.project?.containerRepositories?.nodes?.[0]?.id as string;
+  for (const sort of ['NAME_ASC', 'PUBLISHED_AT_ASC', 'NAME_DESC', 'PUBLISHED_AT_DESC'] as const) {
+    const seen: string[] = [];
+    let after: string | null | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const d = await gql(RepositoryDetailsDocument, { id, reference: 'x', sort, first: 20, after });
+      const tags = d.containerRepository?.tags;
+      assert.equal(tags?.count, 45);
+      assert.ok((tags?.edges?.length ?? 0) <= 20, 'at most 20 a page');
+      seen.push(...(tags?.edges ?? []).map((e) => e?.node?.name as string));
+      if (!tags?.pageInfo.hasNextPage) break;
+      after = tags.pageInfo.endCursor;
+    }
+    assert.equal(seen.length, 45, `${sort}: every tag once`);
+    assert.equal(new Set(seen).size, 45);
+    if (sort === 'NAME_ASC') assert.deepEqual(seen, names);
+    if (sort === 'NAME_DESC') assert.deepEqual(seen, [...names].reverse());
+    // Backwards from the end gives the same order, page by page.
+    const back: string[] = [];
+    let before: string | null | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const d = await gql(RepositoryDetailsDocument, { id, reference: 'x', sort, last: 20, before });
+      const tags = d.containerRepository?.tags;
+      back.unshift(...(tags?.edges ?? []).map((e) => e?.node?.name as string));
+      if (!tags?.pageInfo.hasPreviousPage) break;
+      before = tags.pageInfo.startCursor;
+    }
+    assert.deepEqual(back, seen, `${sort}: backwards matches forwards`);
+  }
+});

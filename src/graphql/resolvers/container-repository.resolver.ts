@@ -3,7 +3,9 @@
  * `Project.containerRepositories` / `containerRepositoriesCount`, `Query.containerRepository(id)` →
  * `ContainerRepositoryDetails` with `tags`, `size` and `manifest(reference)`.
  */
+import { GraphQLError } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, Float, Int, Query, Resolver, Root } from 'type-graphql';
+import type { TagRow } from '../../db/registry-read-model.js';
 import { RegistryStore } from '../../db/registry-store.js';
 import { isValidTag } from '../../oci/reference.js';
 import type { GraphQLContext } from '../context.js';
@@ -131,20 +133,25 @@ export class ContainerRepositoryResolver {
     @Arg('sort', () => ContainerRepositoryTagSort, { nullable: true, description: 'Sort tags by these criteria.' })
     sort?: ContainerRepositoryTagSort | null,
   ): Promise<Connection<ContainerRepositoryTag>> {
-    const rows = await readModel(ctx).tagsOf(repo.dbId);
-    const filtered = name ? rows.filter((r) => r.name.includes(name)) : rows;
-    const order = sort ?? ContainerRepositoryTagSort.NAME_ASC;
-    const sign = order.endsWith('_ASC') ? 1 : -1;
-    filtered.sort((a, b) =>
-      order.startsWith('NAME')
-        ? sign * cmp(a.name, b.name)
-        : sign * cmp(a.updatedAt.getTime(), b.updatedAt.getTime()) || cmp(a.name, b.name),
-    );
-    const result = paginate(filtered, page, (r) => r.name, MAX_TAGS_PAGE);
-    const sizes = await readModel(ctx).totalSizes(result.nodes.map((r) => r.manifestId));
+    for (const [name, n] of [
+      ['first', page.first],
+      ['last', page.last],
+    ] as const) {
+      if (n !== undefined && n !== null && n < 0) throw new GraphQLError(`Argument '${name}' must not be negative`);
+    }
+    const result = await readModel(ctx).tagsPage(repo.dbId, {
+      name,
+      sort: sort ?? ContainerRepositoryTagSort.NAME_ASC,
+      after: page.after,
+      before: page.before,
+      first: page.first,
+      last: page.last,
+      max: MAX_TAGS_PAGE,
+    });
+    const sizes = await readModel(ctx).totalSizes(result.rows.map((r) => r.manifestId));
     const destroy = repo.userPermissions.destroyContainerRepository;
     const host = new URL(ctx.publicUrl).host;
-    const toTag = (r: (typeof filtered)[number]): ContainerRepositoryTag => {
+    const toTag = (r: TagRow): ContainerRepositoryTag => {
       const revision = r.configDigest?.split(':')[1];
       return {
         name: r.name,
@@ -160,10 +167,17 @@ export class ContainerRepositoryResolver {
         userPermissions: { destroyContainerRepositoryTag: destroy },
       };
     };
+    const nodes = result.rows.map(toTag);
     return {
-      ...result,
-      nodes: result.nodes.map(toTag),
-      edges: result.edges.map((e) => ({ cursor: e.cursor, node: toTag(e.node) })),
+      nodes,
+      edges: nodes.map((node, i) => ({ cursor: result.cursors[i] as string, node })),
+      count: result.count,
+      pageInfo: {
+        hasNextPage: result.hasNextPage,
+        hasPreviousPage: result.hasPreviousPage,
+        startCursor: result.cursors[0],
+        endCursor: result.cursors[result.cursors.length - 1],
+      },
     };
   }
 }
