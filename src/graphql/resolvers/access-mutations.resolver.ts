@@ -2,15 +2,14 @@
  * Members and tokens in GraphQL (berth's, in GitLab's mutation style; GitLab keeps most of these in REST).
  * Token secrets are returned once, in the create payload's `token`, and stored only as digests.
  */
-import { GraphQLError } from 'graphql';
 import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Resolver, registerEnumType } from 'type-graphql';
 import { CiJobToken } from '../../db/entities/ci-job-token.entity.js';
 import { DeployToken } from '../../db/entities/deploy-token.entity.js';
 import { AccessLevel } from '../../db/entities/member.entity.js';
 import { PersonalAccessToken } from '../../db/entities/personal-access-token.entity.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.js';
-import { type GraphQLContext, NO_PERMISSION, requireApiScope } from '../context.js';
+import { type GraphQLContext, requireApiScope } from '../context.js';
 import { fromGlobalId, toGlobalId } from '../global-id.js';
+import { attempt, denied, roleIn } from '../mutation-helpers.js';
 import { TimeScalar } from '../scalars.js';
 
 export enum AccessLevelEnum {
@@ -21,37 +20,6 @@ export enum AccessLevelEnum {
   OWNER = 50,
 }
 registerEnumType(AccessLevelEnum, { name: 'AccessLevelEnum', description: 'Access level to a resource' });
-
-const denied = () => new GraphQLError(NO_PERMISSION, { extensions: { code: 'FORBIDDEN' } });
-
-async function attempt<T>(fn: () => Promise<T>): Promise<{ value?: T; errors: string[] }> {
-  try {
-    return { value: await fn(), errors: [] };
-  } catch (err) {
-    if (err instanceof ValidationError || err instanceof ConflictError || err instanceof NotFoundError) {
-      return { errors: [err.message] };
-    }
-    throw err;
-  }
-}
-
-/** The caller's role in a group (with the groups above it) or a project (with its groups). */
-async function roleIn(ctx: GraphQLContext, path: string): Promise<number> {
-  if (ctx.caller.admin) return AccessLevel.Owner;
-  if (ctx.caller.userId === undefined) return 0;
-  const project = await ctx.access.projectFor(path);
-  if (project && project.fullPath === path) return ctx.access.role(ctx.caller.userId, path, project.id);
-  const parts = path.split('/');
-  const above = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
-  const row = await ctx.db.em
-    .getKnex()('members as m')
-    .join('groups as g', 'g.id', 'm.group_id')
-    .max({ level: 'm.access_level' })
-    .where('m.user_id', ctx.caller.userId)
-    .whereIn('g.full_path', above)
-    .first();
-  return Number(row?.level ?? 0);
-}
 
 @ObjectType({ description: 'A token (personal, deploy or CI job), without its secret.' })
 class TokenInfo {

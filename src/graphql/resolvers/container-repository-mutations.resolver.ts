@@ -1,9 +1,10 @@
 /** Registry mutations in GitLab's Relay style: an `input`, `clientMutationId` echoed, `errors: [String!]!`. */
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
-import { type GraphQLContext, NO_PERMISSION, requireApiScope } from '../context.js';
+import { type GraphQLContext, requireApiScope } from '../context.js';
 import { fromGlobalId } from '../global-id.js';
 import { readModel, registryRights, toRepository, visibleProject } from '../loaders.js';
+import { denied } from '../mutation-helpers.js';
 import { ContainerRepositoryIDScalar } from '../scalars.js';
 import { ContainerRepository } from '../types/container-repository.type.js';
 import type { Project } from '../types/project.type.js';
@@ -77,7 +78,7 @@ export class ContainerRepositoryMutationsResolver {
     const row = dbId === undefined ? undefined : await readModel(ctx).repository(dbId);
     const info = row && (await ctx.access.projectFor(row.path));
     if (!row || !info || !(await registryRights(ctx, info, row.path)).destroy) {
-      throw new GraphQLError(NO_PERMISSION, { extensions: { code: 'FORBIDDEN' } });
+      throw denied();
     }
     const project = await visibleProject(ctx, info.fullPath);
     await ctx.store.setRepositoryStatus(row.id, 'delete_scheduled');
@@ -102,7 +103,7 @@ export class ContainerRepositoryMutationsResolver {
     const row = dbId === undefined ? undefined : await readModel(ctx).repository(dbId);
     const info = row && (await ctx.access.projectFor(row.path));
     if (!row || !info || !(await registryRights(ctx, info, row.path)).destroy) {
-      throw new GraphQLError(NO_PERMISSION, { extensions: { code: 'FORBIDDEN' } });
+      throw denied();
     }
     const actor = await ctx.access.actor(ctx.caller, info);
     const names = [...new Set(input.tagNames)];

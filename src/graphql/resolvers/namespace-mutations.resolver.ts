@@ -4,52 +4,15 @@
  * `projectUpdate` renames and moves projects even when they hold images (GitLab refuses): a metadata
  * change, and pulls by the new name work at once.
  */
-import { GraphQLError } from 'graphql';
 import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { AccessLevel } from '../../db/entities/member.entity.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import { NamespacesService } from '../../domain/namespaces.service.js';
-import { type GraphQLContext, NO_PERMISSION, requireApiScope } from '../context.js';
+import { type GraphQLContext, requireApiScope } from '../context.js';
 import { visibleProject } from '../loaders.js';
+import { attempt, denied, roleIn } from '../mutation-helpers.js';
 import { Group } from '../types/group.type.js';
 import { ContainerRegistryAccessLevel, Project } from '../types/project.type.js';
 import { GroupResolver } from './group.resolver.js';
-
-const denied = () => new GraphQLError(NO_PERMISSION, { extensions: { code: 'FORBIDDEN' } });
-
-async function attempt<T>(fn: () => Promise<T>): Promise<{ value?: T; errors: string[] }> {
-  try {
-    return { value: await fn(), errors: [] };
-  } catch (err) {
-    if (err instanceof ValidationError || err instanceof ConflictError || err instanceof NotFoundError) {
-      return { errors: [err.message] };
-    }
-    throw err;
-  }
-}
-
-/** The caller's role in a group (through it or a group above it); admins count as Owner. */
-async function groupRole(ctx: GraphQLContext, groupPath: string): Promise<number> {
-  if (ctx.caller.admin) return AccessLevel.Owner;
-  if (ctx.caller.userId === undefined) return 0;
-  const parts = groupPath.split('/');
-  const above = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
-  const row = await ctx.db.em
-    .getKnex()('members as m')
-    .join('groups as g', 'g.id', 'm.group_id')
-    .max({ level: 'm.access_level' })
-    .where('m.user_id', ctx.caller.userId)
-    .whereIn('g.full_path', above)
-    .first();
-  return Number(row?.level ?? 0);
-}
-
-async function projectRole(ctx: GraphQLContext, fullPath: string): Promise<number> {
-  const info = await ctx.access.projectFor(fullPath);
-  if (!info || info.fullPath !== fullPath) return 0;
-  const actor = await ctx.access.actor(ctx.caller, info);
-  return actor.admin ? AccessLevel.Owner : actor.role;
-}
 
 const parentOf = (path: string) => path.split('/').slice(0, -1).join('/');
 
@@ -171,7 +134,7 @@ export class NamespaceMutationsResolver {
   ): Promise<GroupCreatePayload> {
     requireApiScope(ctx);
     const parent = parentOf(input.fullPath);
-    if (parent !== '' && (await groupRole(ctx, parent)) < AccessLevel.Owner) throw denied();
+    if (parent !== '' && (await roleIn(ctx, parent)) < AccessLevel.Owner) throw denied();
     const { value, errors } = await attempt(async () => {
       const g = await namespaces(ctx).createGroup(input.fullPath, input.name, input.visibility);
       const username = ctx.caller.username;
@@ -193,7 +156,7 @@ export class NamespaceMutationsResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<ProjectCreatePayload> {
     requireApiScope(ctx);
-    if ((await groupRole(ctx, parentOf(input.fullPath))) < AccessLevel.Maintainer) throw denied();
+    if ((await roleIn(ctx, parentOf(input.fullPath))) < AccessLevel.Maintainer) throw denied();
     const { value, errors } = await attempt(async () => {
       const ns = namespaces(ctx);
       const p = await ns.createProject(input.fullPath, { name: input.name, visibility: input.visibility });
@@ -219,11 +182,11 @@ export class NamespaceMutationsResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<ProjectUpdatePayload> {
     requireApiScope(ctx);
-    const role = await projectRole(ctx, input.fullPath);
+    const role = await roleIn(ctx, input.fullPath);
     if (role < AccessLevel.Maintainer) throw denied();
     const moving = input.path !== undefined || input.namespacePath !== undefined;
     if (moving && role < AccessLevel.Owner) throw denied();
-    if (input.namespacePath !== undefined && (await groupRole(ctx, input.namespacePath)) < AccessLevel.Maintainer) {
+    if (input.namespacePath !== undefined && (await roleIn(ctx, input.namespacePath)) < AccessLevel.Maintainer) {
       throw denied();
     }
     const { value, errors } = await attempt(async () => {

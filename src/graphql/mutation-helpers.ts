@@ -1,0 +1,43 @@
+/** What every mutation resolver shares: GitLab's refusal, validation errors as `errors`, the caller's role. */
+import { GraphQLError } from 'graphql';
+import { AccessLevel } from '../db/entities/member.entity.js';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { type GraphQLContext, NO_PERMISSION } from './context.js';
+
+/** GitLab's top-level error for what the caller may not see or do. */
+export function denied(): GraphQLError {
+  return new GraphQLError(NO_PERMISSION, { extensions: { code: 'FORBIDDEN' } });
+}
+
+/** Runs a change; validation failures, conflicts and unknown names become the payload's `errors`. */
+export async function attempt<T>(fn: () => Promise<T>): Promise<{ value?: T; errors: string[] }> {
+  try {
+    return { value: await fn(), errors: [] };
+  } catch (err) {
+    if (err instanceof ValidationError || err instanceof ConflictError || err instanceof NotFoundError) {
+      return { errors: [err.message] };
+    }
+    throw err;
+  }
+}
+
+/**
+ * The caller's role in a project (with its groups) or a group (with the groups above it); administrators
+ * count as Owner, anonymous callers and tokens without a user as nothing.
+ */
+export async function roleIn(ctx: GraphQLContext, path: string): Promise<number> {
+  if (ctx.caller.admin) return AccessLevel.Owner;
+  if (ctx.caller.userId === undefined) return 0;
+  const project = await ctx.access.projectFor(path);
+  if (project && project.fullPath === path) return ctx.access.role(ctx.caller.userId, path, project.id);
+  const parts = path.split('/');
+  const above = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+  const row = await ctx.db.em
+    .getKnex()('members as m')
+    .join('groups as g', 'g.id', 'm.group_id')
+    .max({ level: 'm.access_level' })
+    .where('m.user_id', ctx.caller.userId)
+    .whereIn('g.full_path', above)
+    .first();
+  return Number(row?.level ?? 0);
+}
