@@ -21,6 +21,32 @@ function level(value: string | undefined, what: string): ProtectionAccessLevel |
   return value as ProtectionAccessLevel;
 }
 
+function repositoryPattern(project: Project, raw: string): string {
+  const pattern = raw.trim();
+  if (pattern === '' || pattern.length > 255) throw new ValidationError('the path pattern needs 1 to 255 characters');
+  if (!pattern.toLowerCase().startsWith(project.fullPath.toLowerCase())) {
+    throw new ValidationError(`the path pattern must start with the project's full path "${project.fullPath}"`);
+  }
+  if (!/^[a-z0-9._/*-]+$/i.test(pattern)) {
+    throw new ValidationError('the path pattern may hold path characters and "*" only');
+  }
+  return pattern;
+}
+
+function tagPattern(pattern: string): string {
+  if (pattern === '' || pattern.length > 100)
+    throw new ValidationError('the tag name pattern needs 1 to 100 characters');
+  try {
+    RE2JS.compile(pattern);
+  } catch (err) {
+    throw new ValidationError(`the tag name pattern is not a valid RE2 regular expression: ${(err as Error).message}`);
+  }
+  return pattern;
+}
+
+/** A change to a level: undefined keeps it, null or '' clears it. */
+type LevelChange = string | null | undefined;
+
 export class ProtectionService {
   constructor(
     private readonly em: EntityManager,
@@ -38,14 +64,7 @@ export class ProtectionService {
     input: { pattern: string; push?: string; delete?: string },
   ): Promise<ContainerRepositoryProtectionRule> {
     const project = await this.project(projectPath);
-    const pattern = input.pattern.trim();
-    if (pattern === '' || pattern.length > 255) throw new ValidationError('the path pattern needs 1 to 255 characters');
-    if (!pattern.toLowerCase().startsWith(project.fullPath.toLowerCase())) {
-      throw new ValidationError(`the path pattern must start with the project's full path "${project.fullPath}"`);
-    }
-    if (!/^[a-z0-9._/*-]+$/i.test(pattern)) {
-      throw new ValidationError('the path pattern may hold path characters and "*" only');
-    }
+    const pattern = repositoryPattern(project, input.pattern);
     const push = level(input.push, 'minimumAccessLevelForPush');
     const del = level(input.delete, 'minimumAccessLevelForDelete');
     if (!push && !del) throw new ValidationError('set at least one of the push and delete levels');
@@ -64,16 +83,7 @@ export class ProtectionService {
     input: { pattern: string; push: string; delete: string },
   ): Promise<ContainerTagProtectionRule> {
     const project = await this.project(projectPath);
-    const pattern = input.pattern;
-    if (pattern === '' || pattern.length > 100)
-      throw new ValidationError('the tag name pattern needs 1 to 100 characters');
-    try {
-      RE2JS.compile(pattern);
-    } catch (err) {
-      throw new ValidationError(
-        `the tag name pattern is not a valid RE2 regular expression: ${(err as Error).message}`,
-      );
-    }
+    const pattern = tagPattern(input.pattern);
     const push = level(input.push, 'minimumAccessLevelForPush');
     const del = level(input.delete, 'minimumAccessLevelForDelete');
     if (!push || !del) throw new ValidationError('Access levels should both be present');
@@ -88,6 +98,45 @@ export class ProtectionService {
       createdAt: new Date(),
     });
     return this.insert(rule, pattern);
+  }
+
+  async updateRepositoryRule(
+    id: number,
+    changes: { pattern?: string; push?: LevelChange; delete?: LevelChange },
+  ): Promise<ContainerRepositoryProtectionRule> {
+    const rule = await this.em.findOne(ContainerRepositoryProtectionRule, { id }, { populate: ['project'] });
+    if (!rule) throw new NotFoundError(`no repository protection rule ${id}`);
+    if (changes.pattern !== undefined) rule.repositoryPathPattern = repositoryPattern(rule.project, changes.pattern);
+    if (changes.push !== undefined)
+      rule.minimumAccessLevelForPush = level(changes.push ?? undefined, 'minimumAccessLevelForPush');
+    if (changes.delete !== undefined) {
+      rule.minimumAccessLevelForDelete = level(changes.delete ?? undefined, 'minimumAccessLevelForDelete');
+    }
+    if (!rule.minimumAccessLevelForPush && !rule.minimumAccessLevelForDelete) {
+      throw new ValidationError('set at least one of the push and delete levels');
+    }
+    return this.insert(rule, rule.repositoryPathPattern);
+  }
+
+  async updateTagRule(
+    id: number,
+    changes: { pattern?: string; push?: LevelChange; delete?: LevelChange },
+  ): Promise<ContainerTagProtectionRule> {
+    const rule = await this.em.findOne(ContainerTagProtectionRule, { id }, { populate: ['project'] });
+    if (!rule) throw new NotFoundError(`no tag protection rule ${id}`);
+    if (changes.pattern !== undefined) rule.tagNamePattern = tagPattern(changes.pattern);
+    const push =
+      changes.push === undefined
+        ? rule.minimumAccessLevelForPush
+        : level(changes.push ?? undefined, 'minimumAccessLevelForPush');
+    const del =
+      changes.delete === undefined
+        ? rule.minimumAccessLevelForDelete
+        : level(changes.delete ?? undefined, 'minimumAccessLevelForDelete');
+    if (!push || !del) throw new ValidationError('Access levels should both be present');
+    rule.minimumAccessLevelForPush = push;
+    rule.minimumAccessLevelForDelete = del;
+    return this.insert(rule, rule.tagNamePattern);
   }
 
   /** Saves a new rule; the database's unique index (project, pattern) decides about duplicates, race-free. */

@@ -12,6 +12,8 @@ import {
   DeleteRepositoryRuleDocument,
   DeleteTagRuleDocument,
   ProtectionRulesDocument,
+  UpdateRepositoryRuleDocument,
+  UpdateTagRuleDocument,
 } from '../__generated__/graphql.js';
 import { identity, PASSWORD, tokenResponse, user } from '../auth/helpers.js';
 import { OciClient } from '../helpers/oci-client.js';
@@ -171,4 +173,74 @@ test('tag rules: RE2 validated, listed, deleted; Developers are refused with Git
     password: PASSWORD,
   });
   assert.equal(again.status, 200, 'the rule is gone at once');
+});
+
+test('update mutations: change patterns and levels, unset a level, keep the rules valid', async () => {
+  const repo = await gql(
+    CreateRepositoryRuleDocument,
+    {
+      input: { projectPath: 'pr/app', repositoryPathPattern: 'pr/app/rel-*', minimumAccessLevelForPush: 'MAINTAINER' },
+    },
+    'maint',
+  );
+  const repoId = repo.data?.createContainerProtectionRepositoryRule?.containerProtectionRepositoryRule?.id as string;
+  const up = await gql(
+    UpdateRepositoryRuleDocument,
+    { input: { id: repoId, repositoryPathPattern: 'pr/app/release-*', minimumAccessLevelForDelete: 'OWNER' } },
+    'maint',
+  );
+  assert.deepEqual(up.data?.updateContainerProtectionRepositoryRule, {
+    errors: [],
+    containerProtectionRepositoryRule: {
+      repositoryPathPattern: 'pr/app/release-*',
+      minimumAccessLevelForPush: 'MAINTAINER',
+      minimumAccessLevelForDelete: 'OWNER',
+    },
+  });
+  const unset = await gql(
+    UpdateRepositoryRuleDocument,
+    { input: { id: repoId, minimumAccessLevelForPush: null } },
+    'maint',
+  );
+  assert.equal(
+    unset.data?.updateContainerProtectionRepositoryRule?.containerProtectionRepositoryRule?.minimumAccessLevelForPush,
+    null,
+  );
+  const none = await gql(
+    UpdateRepositoryRuleDocument,
+    { input: { id: repoId, minimumAccessLevelForDelete: null } },
+    'maint',
+  );
+  assert.match(none.data?.updateContainerProtectionRepositoryRule?.errors[0] ?? '', /at least one/);
+  assert.equal(
+    (await gql(UpdateRepositoryRuleDocument, { input: { id: repoId, repositoryPathPattern: 'x' } }, 'dev')).errors?.[0]
+      ?.message,
+    NO,
+  );
+
+  const tag = await gql(
+    CreateTagRuleDocument,
+    {
+      input: {
+        projectPath: 'pr/app',
+        tagNamePattern: '^rc',
+        minimumAccessLevelForPush: 'MAINTAINER',
+        minimumAccessLevelForDelete: 'MAINTAINER',
+      },
+    },
+    'maint',
+  );
+  const tagId = tag.data?.createContainerProtectionTagRule?.containerProtectionTagRule?.id as string;
+  const t2 = await gql(
+    UpdateTagRuleDocument,
+    { input: { id: tagId, tagNamePattern: '^rc-\\d+', minimumAccessLevelForPush: 'OWNER' } },
+    'maint',
+  );
+  assert.deepEqual(t2.data?.updateContainerProtectionTagRule?.containerProtectionTagRule, {
+    tagNamePattern: '^rc-\\d+',
+    minimumAccessLevelForPush: 'OWNER',
+    minimumAccessLevelForDelete: 'MAINTAINER',
+  });
+  const badRe = await gql(UpdateTagRuleDocument, { input: { id: tagId, tagNamePattern: '(' } }, 'maint');
+  assert.match(badRe.data?.updateContainerProtectionTagRule?.errors[0] ?? '', /RE2/);
 });
