@@ -201,6 +201,28 @@ export class RegistryReadModel {
     return rows.map(toTagRow);
   }
 
+  /** The referrers (manifests whose `subject` is one of `digests`), per subject digest, optionally of some artifact types. */
+  async referrersOf(
+    repositoryId: number,
+    digests: string[],
+    artifactTypes?: string[],
+  ): Promise<Map<string, { digest: string; artifactType?: string }[]>> {
+    const out = new Map<string, { digest: string; artifactType?: string }[]>();
+    if (digests.length === 0) return out;
+    const q = this.knex('manifests')
+      .select('digest', 'artifact_type', 'subject_digest')
+      .where('repository_id', repositoryId)
+      .whereIn('subject_digest', digests)
+      .orderBy('id');
+    if (artifactTypes && artifactTypes.length > 0) q.whereIn('artifact_type', artifactTypes);
+    for (const r of (await q) as { digest: string; artifact_type: string | null; subject_digest: string }[]) {
+      const list = out.get(r.subject_digest) ?? [];
+      list.push({ digest: r.digest, artifactType: r.artifact_type ?? undefined });
+      out.set(r.subject_digest, list);
+    }
+    return out;
+  }
+
   /** Manifest size plus the sizes of its config and layers, per manifest id. */
   async totalSizes(manifestIds: number[]): Promise<Map<number, number>> {
     const out = new Map<number, number>();

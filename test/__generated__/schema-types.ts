@@ -242,6 +242,8 @@ export type ContainerRepositoryDetailsTagsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
+  referrerType?: InputMaybe<Scalars['String']['input']>;
+  referrers?: InputMaybe<Scalars['Boolean']['input']>;
   sort?: InputMaybe<ContainerRepositoryTagSort>;
 };
 
@@ -259,6 +261,17 @@ export type ContainerRepositoryPermissions = {
   __typename?: 'ContainerRepositoryPermissions';
   /** If `true`, the user can perform `destroy_container_image` on this resource */
   destroyContainerRepository: Scalars['Boolean']['output'];
+};
+
+/** A referrer for a container repository tag */
+export type ContainerRepositoryReferrer = {
+  __typename?: 'ContainerRepositoryReferrer';
+  /** Artifact type of the referrer. */
+  artifactType?: Maybe<Scalars['String']['output']>;
+  /** Digest of the referrer. */
+  digest?: Maybe<Scalars['String']['output']>;
+  /** Permissions for the current user on the resource. */
+  userPermissions: ContainerRepositoryTagPermissions;
 };
 
 /** Values for sorting container repositories */
@@ -293,6 +306,8 @@ export type ContainerRepositoryTag = {
   path: Scalars['String']['output'];
   /** Timestamp when the tag was published. */
   publishedAt?: Maybe<Scalars['Time']['output']>;
+  /** Referrers for the tag (with `referrers: true` on `tags`). */
+  referrers?: Maybe<Array<ContainerRepositoryReferrer>>;
   /** Revision of the tag. */
   revision?: Maybe<Scalars['String']['output']>;
   /** Short revision of the tag. */

@@ -7,9 +7,13 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { ProjectRepositoriesDocument, RepositoryDetailsDocument } from '../__generated__/graphql.js';
+import {
+  ProjectRepositoriesDocument,
+  RepositoryDetailsDocument,
+  TagReferrersDocument,
+} from '../__generated__/graphql.js';
 import { identity, namespaces, user } from '../auth/helpers.js';
-import { OciClient, ROOT } from '../helpers/oci-client.js';
+import { OciClient, ROOT, sha256 } from '../helpers/oci-client.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -216,4 +220,42 @@ test('tag pages by keyset: every tag exactly once forwards and backwards, in bot
     }
     assert.deepEqual(back, seen, `${sort}: backwards matches forwards`);
   }
+});
+
+test('tag referrers: signatures and SBOMs of a tag, filtered by artifact type', async () => {
+  const c = new OciClient(t.url, ROOT);
+  const img = await c.pushImage('gr/app/signed', 'v1');
+  const OCI = 'application/vnd.oci.image.manifest.v1+json';
+  const subject = { mediaType: OCI, digest: img.digest, size: Buffer.byteLength(img.bytes) };
+  const empty = { mediaType: 'application/vnd.oci.empty.v1+json', ...(await c.pushBlob('gr/app/signed', '{}')) };
+  const pushed: Record<string, string> = {};
+  for (const artifactType of ['application/vnd.dev.cosign.signature', 'application/spdx+json']) {
+    const m = { schemaVersion: 2, mediaType: OCI, artifactType, config: empty, layers: [empty], subject };
+    const r = await c.pushManifest('gr/app/signed', sha256(JSON.stringify(m)), m);
+    assert.equal(r.status, 201);
+    pushed[artifactType] = r.headers.get('docker-content-digest') as string;
+  }
+  const list = await gql(ProjectRepositoriesDocument, { fullPath: 'gr/app', name: 'signed' });
+  const id = list.project?.containerRepositories?.nodes?.[0]?.id as string;
+  const plain = await gql(TagReferrersDocument, { id });
+  assert.equal(plain.containerRepository?.tags?.nodes?.[0]?.referrers, null, 'only when asked');
+  const all = await gql(TagReferrersDocument, { id, referrers: true });
+  const refs = all.containerRepository?.tags?.nodes?.[0]?.referrers ?? [];
+  assert.deepEqual(
+    refs.map((r) => [r.artifactType, r.digest]),
+    [
+      ['application/vnd.dev.cosign.signature', pushed['application/vnd.dev.cosign.signature']],
+      ['application/spdx+json', pushed['application/spdx+json']],
+    ],
+  );
+  assert.equal(refs[0]?.userPermissions.destroyContainerRepositoryTag, true);
+  const sboms = await gql(TagReferrersDocument, {
+    id,
+    referrers: true,
+    referrerType: 'application/spdx+json, text/x-none',
+  });
+  assert.deepEqual(
+    sboms.containerRepository?.tags?.nodes?.[0]?.referrers?.map((r) => r.artifactType),
+    ['application/spdx+json'],
+  );
 });

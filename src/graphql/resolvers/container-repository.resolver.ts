@@ -132,6 +132,14 @@ export class ContainerRepositoryResolver {
     @Arg('name', () => String, { nullable: true, description: 'Search by tag name.' }) name?: string | null,
     @Arg('sort', () => ContainerRepositoryTagSort, { nullable: true, description: 'Sort tags by these criteria.' })
     sort?: ContainerRepositoryTagSort | null,
+    @Arg('referrers', () => Boolean, { nullable: true, description: 'Include tag referrers.' })
+    referrers?: boolean | null,
+    @Arg('referrerType', () => String, {
+      nullable: true,
+      description:
+        'Comma-separated list of artifact types used to filter referrers. Applies only when `referrers` is set to `true`.',
+    })
+    referrerType?: string | null,
   ): Promise<Connection<ContainerRepositoryTag>> {
     for (const [name, n] of [
       ['first', page.first],
@@ -149,6 +157,16 @@ export class ContainerRepositoryResolver {
       max: MAX_TAGS_PAGE,
     });
     const sizes = await readModel(ctx).totalSizes(result.rows.map((r) => r.manifestId));
+    const refs = referrers
+      ? await readModel(ctx).referrersOf(
+          repo.dbId,
+          result.rows.map((r) => r.digest),
+          referrerType
+            ?.split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        )
+      : undefined;
     const destroy = repo.userPermissions.destroyContainerRepository;
     const host = new URL(ctx.publicUrl).host;
     const toTag = (r: TagRow): ContainerRepositoryTag => {
@@ -165,6 +183,9 @@ export class ContainerRepositoryResolver {
         createdAt: r.createdAt,
         publishedAt: r.updatedAt,
         userPermissions: { destroyContainerRepositoryTag: destroy },
+        referrers:
+          refs?.get(r.digest)?.map((x) => ({ ...x, userPermissions: { destroyContainerRepositoryTag: destroy } })) ??
+          (refs ? [] : undefined),
       };
     };
     const nodes = result.rows.map(toTag);

@@ -122,6 +122,18 @@ export class ContainerRepository {
   userPermissions!: ContainerRepositoryPermissions;
 }
 
+@ObjectType({ description: 'A referrer for a container repository tag' })
+export class ContainerRepositoryReferrer {
+  @Field({ nullable: true, description: 'Artifact type of the referrer.' })
+  artifactType?: string;
+
+  @Field({ nullable: true, description: 'Digest of the referrer.' })
+  digest?: string;
+
+  @Field(() => ContainerRepositoryTagPermissions, { description: 'Permissions for the current user on the resource.' })
+  userPermissions!: ContainerRepositoryTagPermissions;
+}
+
 @ObjectType({ description: 'A tag from a container repository' })
 export class ContainerRepositoryTag {
   @Field(() => TimeScalar, { nullable: true, description: 'Timestamp when the tag was created.' })
@@ -144,6 +156,12 @@ export class ContainerRepositoryTag {
 
   @Field(() => TimeScalar, { nullable: true, description: 'Timestamp when the tag was published.' })
   publishedAt?: Date;
+
+  @Field(() => [ContainerRepositoryReferrer], {
+    nullable: true,
+    description: 'Referrers for the tag (with `referrers: true` on `tags`).',
+  })
+  referrers?: ContainerRepositoryReferrer[];
 
   @Field({ nullable: true, description: 'Revision of the tag.' })
   revision?: string;
