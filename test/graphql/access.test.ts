@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
 import { CurrentUserDocument, ProjectByPathDocument, ProjectsDocument } from '../__generated__/graphql.js';
 import { identity, namespaces, user } from '../auth/helpers.js';
+import { graphql, bearer as tokenHeader } from '../helpers/graphql-client.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -38,20 +38,10 @@ before(async () => {
 });
 after(() => t.close());
 
-async function gql<R, V>(
-  doc: TypedDocumentNode<R, V>,
-  variables: V | undefined,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; data?: R; errors?: { message: string }[] }> {
-  const r = await fetch(`${t.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query: print(doc), variables }),
-  });
-  return { status: r.status, ...((await r.json()) as { data?: R; errors?: { message: string }[] }) };
-}
+const gql = <R, V>(doc: TypedDocumentNode<R, V>, variables: V | undefined, headers: Record<string, string> = {}) =>
+  graphql(t.url, doc, variables, headers);
 
-const bearer = (name: string) => ({ authorization: `Bearer ${tokens.get(name)}` });
+const bearer = (name: string) => tokenHeader(tokens.get(name));
 
 test('currentUser: null when anonymous; the token owner otherwise; PRIVATE-TOKEN works too', async () => {
   assert.equal((await gql(CurrentUserDocument, undefined)).data?.currentUser, null);

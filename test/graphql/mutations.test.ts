@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
 import { ProtectionService } from '../../src/domain/protection.service.js';
 import {
   DestroyRepositoryDocument,
@@ -10,6 +9,7 @@ import {
   ProjectRepositoriesDocument,
 } from '../__generated__/graphql.js';
 import { identity, user } from '../auth/helpers.js';
+import { bearer, graphql } from '../helpers/graphql-client.js';
 import { OciClient, ROOT } from '../helpers/oci-client.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -39,14 +39,8 @@ before(async () => {
 });
 after(() => t.close());
 
-async function gql<R, V>(doc: TypedDocumentNode<R, V>, variables: V, who: string) {
-  const r = await fetch(`${t.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(who)}` },
-    body: JSON.stringify({ query: print(doc), variables }),
-  });
-  return (await r.json()) as { data?: R; errors?: { message: string }[] };
-}
+const gql = <R, V>(doc: TypedDocumentNode<R, V>, variables: V, who: string) =>
+  graphql(t.url, doc, variables, bearer(tokens.get(who)));
 
 const tagsOf = async () => (await c().req('GET', '/v2/mu/app/img/tags/list')).json().tags as string[];
 

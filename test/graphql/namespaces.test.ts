@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
 import { GroupCreateDocument, ProjectCreateDocument, ProjectUpdateDocument } from '../__generated__/graphql.js';
 import { identity, user } from '../auth/helpers.js';
+import { bearer, graphql } from '../helpers/graphql-client.js';
 import { OciClient, ROOT } from '../helpers/oci-client.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -25,14 +25,8 @@ before(async () => {
 });
 after(() => t.close());
 
-async function gql<R, V>(doc: TypedDocumentNode<R, V>, variables: V, who: string) {
-  const r = await fetch(`${t.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(who)}` },
-    body: JSON.stringify({ query: print(doc), variables }),
-  });
-  return (await r.json()) as { data?: R; errors?: { message: string }[] };
-}
+const gql = <R, V>(doc: TypedDocumentNode<R, V>, variables: V, who: string) =>
+  graphql(t.url, doc, variables, bearer(tokens.get(who)));
 
 test('groupCreate makes the caller Owner; projectCreate needs Maintainer of the group; errors for bad input', async () => {
   const g = await gql(GroupCreateDocument, { input: { fullPath: 'acme', visibility: 'internal' } }, 'alice');

@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
 import {
   CreateRepositoryRuleDocument,
   CreateTagRuleDocument,
@@ -16,6 +15,7 @@ import {
   UpdateTagRuleDocument,
 } from '../__generated__/graphql.js';
 import { identity, PASSWORD, tokenResponse, user } from '../auth/helpers.js';
+import { bearer, graphql } from '../helpers/graphql-client.js';
 import { OciClient } from '../helpers/oci-client.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -38,14 +38,8 @@ before(async () => {
 });
 after(() => t.close());
 
-async function gql<R, V>(doc: TypedDocumentNode<R, V>, variables: V, who: string) {
-  const r = await fetch(`${t.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(who)}` },
-    body: JSON.stringify({ query: print(doc), variables }),
-  });
-  return (await r.json()) as { data?: R; errors?: { message: string }[] };
-}
+const gql = <R, V>(doc: TypedDocumentNode<R, V>, variables: V, who: string) =>
+  graphql(t.url, doc, variables, bearer(tokens.get(who)));
 
 test('a Maintainer creates a repository rule; the next push to a matching path is refused', async () => {
   const r = await gql(

@@ -6,13 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
 import {
   ProjectRepositoriesDocument,
   RepositoryDetailsDocument,
   TagReferrersDocument,
 } from '../__generated__/graphql.js';
 import { identity, namespaces, user } from '../auth/helpers.js';
+import { bearer, graphql } from '../helpers/graphql-client.js';
 import { OciClient, ROOT, sha256 } from '../helpers/oci-client.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -42,13 +42,9 @@ before(async () => {
 });
 after(() => t.close());
 
-async function gql<R, V>(doc: TypedDocumentNode<R, V>, variables: V, auth = true) {
-  const r = await fetch(`${t.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query: print(doc), variables }),
-  });
-  const body = (await r.json()) as { data?: R; errors?: { message: string }[] };
+/** Runs `doc` (as the Developer, or anonymously) and returns its data; any error fails the test. */
+async function gql<R, V>(doc: TypedDocumentNode<R, V>, variables: V, auth = true): Promise<R> {
+  const body = await graphql(t.url, doc, variables, auth ? bearer(token) : {});
   assert.equal(body.errors, undefined, JSON.stringify(body.errors));
   return body.data as R;
 }

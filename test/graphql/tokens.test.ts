@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
 import {
   DeployTokenCreateDocument,
   JobTokenCreateDocument,
@@ -12,6 +11,7 @@ import {
   TokenRevokeDocument,
 } from '../__generated__/graphql.js';
 import { claims, identity, PASSWORD, tokenResponse, user } from '../auth/helpers.js';
+import { bearer, graphql } from '../helpers/graphql-client.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -33,14 +33,8 @@ before(async () => {
 });
 after(() => t.close());
 
-async function gql<R, V>(doc: TypedDocumentNode<R, V>, variables: V, who: string) {
-  const r = await fetch(`${t.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(who)}` },
-    body: JSON.stringify({ query: print(doc), variables }),
-  });
-  return (await r.json()) as { data?: R; errors?: { message: string }[] };
-}
+const gql = <R, V>(doc: TypedDocumentNode<R, V>, variables: V, who: string) =>
+  graphql(t.url, doc, variables, bearer(tokens.get(who)));
 
 const granted = async (cred: { username: string; password: string }, scope = 'repository:tk/app:pull,push') => {
   const r = await tokenResponse(t.url, [scope], cred);
