@@ -77,7 +77,7 @@ export class ContainerRepositoryMutationsResolver {
     const dbId = fromGlobalId('ContainerRepository', input.id);
     const row = dbId === undefined ? undefined : await readModel(ctx).repository(dbId);
     const info = row && (await ctx.access.projectFor(row.path));
-    if (!row || !info || !(await registryRights(ctx, info, row.path)).destroy) {
+    if (!row || !info || !(await registryRights(ctx, info)).destroy) {
       throw denied();
     }
     const project = await visibleProject(ctx, info.fullPath);
@@ -102,7 +102,7 @@ export class ContainerRepositoryMutationsResolver {
     const dbId = fromGlobalId('ContainerRepository', input.id);
     const row = dbId === undefined ? undefined : await readModel(ctx).repository(dbId);
     const info = row && (await ctx.access.projectFor(row.path));
-    if (!row || !info || !(await registryRights(ctx, info, row.path)).destroy) {
+    if (!row || !info || !(await registryRights(ctx, info)).destroy) {
       throw denied();
     }
     const actor = await ctx.access.actor(ctx.caller, info);

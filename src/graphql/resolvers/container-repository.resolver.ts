@@ -44,7 +44,7 @@ export class ProjectRegistryResolver {
   private async repositories(project: Project, ctx: GraphQLContext, name?: string | null) {
     const info = await ctx.access.projectFor(project.fullPath);
     if (!info) return undefined;
-    const rights = await registryRights(ctx, info, project.fullPath);
+    const rights = await registryRights(ctx, info);
     if (!rights.read) return undefined;
     const rows = await readModel(ctx).repositoriesOf(info.id);
     const filtered = name ? rows.filter((r) => r.name.toLowerCase().includes(name.toLowerCase())) : rows;
@@ -97,7 +97,7 @@ export class ContainerRepositoryResolver {
     const info = await ctx.access.projectFor(row.path);
     if (!info) return null;
     const project = await visibleProject(ctx, info.fullPath);
-    if (!project || !(await registryRights(ctx, info, row.path)).read) return null;
+    if (!project || !(await registryRights(ctx, info)).read) return null;
     return toRepository(ctx, row, project, info);
   }
 

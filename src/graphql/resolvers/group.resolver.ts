@@ -48,7 +48,7 @@ export class GroupResolver {
     const out: ContainerRepository[] = [];
     for (const { full_path } of projects) {
       const info = await ctx.access.projectFor(full_path);
-      if (!info || !(await registryRights(ctx, info, full_path)).read) continue;
+      if (!info || !(await registryRights(ctx, info)).read) continue;
       const project = await visibleProject(ctx, full_path);
       if (!project) continue;
       for (const row of await readModel(ctx).repositoriesOf(info.id)) {
