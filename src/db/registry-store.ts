@@ -362,11 +362,15 @@ export class RegistryStore {
     return (await q).map((r: { name: string }) => r.name);
   }
 
-  /** Repository paths in byte order, `n` at most, after `last`. */
-  async catalog(n: number, last?: string): Promise<string[]> {
-    const q = this.knex('container_repositories').select('path').orderBy('path').limit(n);
-    if (last !== undefined) q.where('path', '>', last);
-    return (await q).map((r: { path: string }) => r.path);
+  /** Repository paths (with their project's) in byte order, `n` at most, after `last`. */
+  async catalog(n: number, last?: string): Promise<{ path: string; projectPath: string }[]> {
+    const q = this.knex('container_repositories as r')
+      .join('projects as p', 'p.id', 'r.project_id')
+      .select('r.path', 'p.full_path')
+      .orderBy('r.path')
+      .limit(n);
+    if (last !== undefined) q.where('r.path', '>', last);
+    return (await q).map((r: { path: string; full_path: string }) => ({ path: r.path, projectPath: r.full_path }));
   }
 
   /** Manifests in the repository whose `subject` is `digest`, optionally of one artifact type. */

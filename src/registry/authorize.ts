@@ -56,9 +56,12 @@ export class RequestAuth {
     if (why) throw new OciError('DENIED', { tags }, why);
   }
 
-  /** Whether the catalog may list a repository of this project. */
-  async canSee(path: string): Promise<boolean> {
-    const project = await this.settings.access.projectFor(path);
+  /**
+   * Whether the catalog may list the repositories of the project at `projectPath` (asked per project, so a
+   * catalog page costs one cached lookup per project, not one per repository).
+   */
+  async canSee(projectPath: string): Promise<boolean> {
+    const project = await this.settings.access.projectFor(projectPath);
     return project !== undefined && this.settings.access.canView(this.credential, project);
   }
 }

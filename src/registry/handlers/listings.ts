@@ -43,9 +43,9 @@ export async function catalog(ctx: RequestContext): Promise<void> {
   let cursor = last;
   while (n > 0 && repos.length <= n) {
     const batch = await ctx.deps.store.catalog(Math.max(100, n + 1), cursor);
-    for (const path of batch) if (repos.length <= n && (await ctx.auth.canSee(path))) repos.push(path);
+    for (const r of batch) if (repos.length <= n && (await ctx.auth.canSee(r.projectPath))) repos.push(r.path);
     if (batch.length < Math.max(100, n + 1)) break;
-    cursor = batch[batch.length - 1];
+    cursor = batch[batch.length - 1]?.path;
   }
   const more = repos.length > n;
   const page = repos.slice(0, n);
