@@ -86,7 +86,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     uploadGraceMs: config.uploadTokenGraceMs,
     uploadOwner: (id) => store.uploadOwner(id),
   });
-  const registry = createRegistryHandler({ guard, store, blobs: new BlobStore(driver, store), uploads, log });
+  const blobs = new BlobStore(driver, store);
+  const registry = createRegistryHandler({ guard, store, blobs, uploads, log });
   const tokenEndpoint = createTokenEndpoint({ tokens, access, identity, throttle: new LoginThrottle(), log });
 
   const serverFactory = (fastifyHandler: (req: IncomingMessage, res: ServerResponse) => void) => {
@@ -135,6 +136,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     access,
     identity,
     store,
+    blobs,
     publicUrl: config.publicUrl,
     jobs: { deleteRepositories },
   });

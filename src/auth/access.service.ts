@@ -13,6 +13,7 @@ import { Lru } from '../cache/lru.js';
 import { AccessLevel } from '../db/entities/member.entity.js';
 import type { RegistryAccessLevel, Visibility } from '../db/entities/project.entity.js';
 import type { Dialect } from '../db/orm.js';
+import { escapeLike } from '../db/sql.js';
 import {
   type Actor,
   type ActorKind,
@@ -317,6 +318,16 @@ export class AccessService {
     return (await this.rules(projectId)).repository.some((r) => r.push > 0 && r.pattern.test(path));
   }
 
+  /** The highest push and delete levels of the tag rules that match `tag`, or undefined when none does. */
+  async tagProtectionLevels(projectId: number, tag: string): Promise<{ push: number; delete: number } | undefined> {
+    const matching = (await this.rules(projectId)).tags.filter((r) => r.pattern.matcher(tag).find());
+    if (matching.length === 0) return undefined;
+    return {
+      push: Math.max(...matching.map((r) => r.push)),
+      delete: Math.max(...matching.map((r) => r.delete)),
+    };
+  }
+
   /** Why `actor` may not push / delete these tags because of a tag protection rule, or undefined. */
   async tagProtection(
     actor: Actor,
@@ -336,11 +347,6 @@ export class AccessService {
     }
     return undefined;
   }
-}
-
-/** Escapes LIKE's wildcards (`%`, `_`) and the escape character itself (`\\`). */
-export function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /** `*` matches anything (also `/`); everything else literally; case-insensitive, as GitLab's ILIKE. */

@@ -3,6 +3,7 @@
  * counts and last update, tags with their manifests and sizes). Answered from the database, never storage.
  */
 import type { Knex } from '@mikro-orm/knex';
+import { escapeLike } from './sql.js';
 
 export interface RepositoryListRow {
   id: number;
@@ -40,13 +41,21 @@ function toTagRow(r: Record<string, unknown>): TagRow {
   };
 }
 
+function filterTags(q: Knex.QueryBuilder, filter: Pick<TagPageArgs, 'name' | 'exact'>): Knex.QueryBuilder {
+  if (filter.name) q.whereRaw("lower(t.name) like lower(?) escape '\\'", [`%${escapeLike(filter.name)}%`]);
+  if (filter.exact) q.where('t.name', filter.exact);
+  return q;
+}
+
 export function toDate(v: unknown): Date {
   return v instanceof Date ? v : new Date(typeof v === 'number' ? v : String(v));
 }
 
 export interface TagPageArgs {
-  /** Substring of the tag name. */
+  /** Substring of the tag name (case-insensitive). */
   name?: string | null;
+  /** Exactly this tag name. */
+  exact?: string | null;
   sort: 'NAME_ASC' | 'NAME_DESC' | 'PUBLISHED_AT_ASC' | 'PUBLISHED_AT_DESC';
   after?: string | null;
   before?: string | null;
@@ -85,22 +94,20 @@ export class RegistryReadModel {
   ) {}
 
   /**
-   * One page of a repository's tags by keyset (no offset, no loading the whole list): stable under
-   * inserts, and as fast on page 5,000 of 100,000 tags as on page one.
+   * One page of tags for each of `repositoryIds`, by keyset (no offset, no loading the whole list): stable
+   * under inserts, and as fast on page 5,000 of 100,000 tags as on page one. Every repository's page has
+   * the same arguments (a cursor is a position in the order, so it applies to each), which is what lets a
+   * list of 50 repositories with their first 20 tags be two statements: one windowed select
+   * (`row_number() over (partition by repository)`) and one grouped count. A single repository takes the
+   * plain indexed `limit` query instead.
    */
-  async tagsPage(repositoryId: number, args: TagPageArgs): Promise<TagPage> {
+  async tagPages(repositoryIds: readonly number[], args: TagPageArgs): Promise<Map<number, TagPage>> {
+    const out = new Map<number, TagPage>();
+    if (repositoryIds.length === 0) return out;
     const byName = args.sort.startsWith('NAME');
     const asc = args.sort.endsWith('_ASC');
     const backward = (args.last ?? null) !== null && (args.first ?? null) === null;
-    const limit = Math.min(backward ? (args.last as number) : (args.first ?? args.max), args.max);
-    const base = () => {
-      const q = this.knex('tags as t')
-        .join('manifests as m', 'm.id', 't.manifest_id')
-        .where('t.repository_id', repositoryId);
-      if (args.name)
-        q.whereRaw("lower(t.name) like lower(?) escape '\\'", [`%${args.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`]);
-      return q;
-    };
+    const limit = Math.max(0, Math.min(backward ? (args.last as number) : (args.first ?? args.max), args.max));
     const time = (ms: number) => (this.dialect === 'sqlite' ? ms : new Date(ms));
     /** Rows strictly beyond `cursor` in direction `forward` of the requested order. */
     const beyond = (q: Knex.QueryBuilder, cursor: string, forward: boolean) => {
@@ -117,7 +124,15 @@ export class RegistryReadModel {
         );
       }
     };
-    const q = base().select(
+    const dir = asc !== backward ? 'asc' : 'desc';
+    const order = byName ? `t.name ${dir}` : `t.updated_at ${dir}, t.name ${dir}`;
+    const q = filterTags(
+      this.knex('tags as t')
+        .join('manifests as m', 'm.id', 't.manifest_id')
+        .whereIn('t.repository_id', repositoryIds as number[]),
+      args,
+    ).select(
+      't.repository_id',
       't.name',
       't.created_at',
       't.updated_at',
@@ -129,25 +144,91 @@ export class RegistryReadModel {
     );
     if (args.after) beyond(q, args.after, true);
     if (args.before) beyond(q, args.before, false);
-    const dir = asc !== backward ? 'asc' : 'desc';
-    if (byName) q.orderBy('t.name', dir);
-    else
-      q.orderBy([
-        { column: 't.updated_at', order: dir },
-        { column: 't.name', order: dir },
-      ]);
-    const fetched = (await q.limit(limit + 1)).map(toTagRow);
-    const more = fetched.length > limit;
-    const rows = fetched.slice(0, limit);
-    if (backward) rows.reverse();
-    const [{ n }] = (await base().count({ n: '*' })) as [{ n: number | string }];
-    return {
-      rows,
-      cursors: rows.map((r) => cursorOf(args.sort, r)),
-      count: Number(n),
-      hasNextPage: backward ? !!args.before : more,
-      hasPreviousPage: backward ? more : !!args.after,
-    };
+    let fetched: Record<string, unknown>[];
+    if (repositoryIds.length === 1) {
+      fetched = await q.orderByRaw(order).limit(limit + 1);
+    } else {
+      q.select(this.knex.raw(`row_number() over (partition by t.repository_id order by ${order}) as rn`));
+      fetched = await this.knex
+        .select('*')
+        .from(q.as('x'))
+        .where('x.rn', '<=', limit + 1)
+        .orderBy([{ column: 'x.repository_id' }, { column: 'x.rn' }]);
+    }
+    const counts = await this.tagCounts(repositoryIds, args);
+    const grouped = new Map<number, TagRow[]>();
+    for (const r of fetched) {
+      const id = Number(r.repository_id);
+      const list = grouped.get(id) ?? [];
+      list.push(toTagRow(r));
+      grouped.set(id, list);
+    }
+    for (const id of repositoryIds) {
+      const all = grouped.get(id) ?? [];
+      const more = all.length > limit;
+      const rows = all.slice(0, limit);
+      if (backward) rows.reverse();
+      out.set(id, {
+        rows,
+        cursors: rows.map((r) => cursorOf(args.sort, r)),
+        count: counts.get(id) ?? 0,
+        hasNextPage: backward ? !!args.before : more,
+        hasPreviousPage: backward ? more : !!args.after,
+      });
+    }
+    return out;
+  }
+
+  /** Tags per repository (only those matching the filter, when one is given). */
+  async tagCounts(
+    repositoryIds: readonly number[],
+    filter: Pick<TagPageArgs, 'name' | 'exact'> = {},
+  ): Promise<Map<number, number>> {
+    const q = filterTags(
+      this.knex('tags as t')
+        .select('t.repository_id')
+        .count({ n: '*' })
+        .whereIn('t.repository_id', repositoryIds as number[])
+        .groupBy('t.repository_id'),
+      filter,
+    );
+    const out = new Map<number, number>();
+    for (const r of (await q) as { repository_id: number; n: number | string }[]) {
+      out.set(Number(r.repository_id), Number(r.n));
+    }
+    return out;
+  }
+
+  /**
+   * Deduplicated bytes per repository: every distinct blob its manifests reference (counted once however
+   * many manifests share it) plus the manifests themselves. Two grouped statements for any number of them.
+   */
+  async repositorySizes(repositoryIds: readonly number[]): Promise<Map<number, number>> {
+    const ids = repositoryIds as number[];
+    const out = new Map<number, number>(ids.map((id) => [id, 0]));
+    if (ids.length === 0) return out;
+    const held = this.knex('manifest_blobs as mb')
+      .join('manifests as m', 'm.id', 'mb.manifest_id')
+      .whereIn('m.repository_id', ids)
+      .distinct('m.repository_id', 'mb.blob_id');
+    const [blobs, manifests] = await Promise.all([
+      this.knex
+        .from(held.as('h'))
+        .join('blobs as b', 'b.id', 'h.blob_id')
+        .select('h.repository_id')
+        .sum({ total: 'b.size' })
+        .groupBy('h.repository_id'),
+      this.knex('manifests')
+        .select('repository_id')
+        .sum({ total: 'size' })
+        .whereIn('repository_id', ids)
+        .groupBy('repository_id'),
+    ]);
+    for (const r of [...blobs, ...manifests] as { repository_id: number; total: number | string | null }[]) {
+      const id = Number(r.repository_id);
+      out.set(id, (out.get(id) ?? 0) + Number(r.total ?? 0));
+    }
+    return out;
   }
 
   private repositories() {
@@ -201,30 +282,39 @@ export class RegistryReadModel {
     return rows.map(toTagRow);
   }
 
-  /** The referrers (manifests whose `subject` is one of `digests`), per subject digest, optionally of some artifact types. */
+  /**
+   * The referrers (manifests whose `subject` is one of `digests`) in each of `repositoryIds`, keyed by
+   * `<repository id> <subject digest>`, optionally of some artifact types only.
+   */
   async referrersOf(
-    repositoryId: number,
-    digests: string[],
-    artifactTypes?: string[],
+    repositoryIds: readonly number[],
+    digests: readonly string[],
+    artifactTypes?: readonly string[],
   ): Promise<Map<string, { digest: string; artifactType?: string }[]>> {
     const out = new Map<string, { digest: string; artifactType?: string }[]>();
-    if (digests.length === 0) return out;
+    if (digests.length === 0 || repositoryIds.length === 0) return out;
     const q = this.knex('manifests')
-      .select('digest', 'artifact_type', 'subject_digest')
-      .where('repository_id', repositoryId)
-      .whereIn('subject_digest', digests)
+      .select('repository_id', 'digest', 'artifact_type', 'subject_digest')
+      .whereIn('repository_id', repositoryIds as number[])
+      .whereIn('subject_digest', [...new Set(digests)])
       .orderBy('id');
-    if (artifactTypes && artifactTypes.length > 0) q.whereIn('artifact_type', artifactTypes);
-    for (const r of (await q) as { digest: string; artifact_type: string | null; subject_digest: string }[]) {
-      const list = out.get(r.subject_digest) ?? [];
+    if (artifactTypes && artifactTypes.length > 0) q.whereIn('artifact_type', artifactTypes as string[]);
+    for (const r of (await q) as {
+      repository_id: number;
+      digest: string;
+      artifact_type: string | null;
+      subject_digest: string;
+    }[]) {
+      const key = `${r.repository_id} ${r.subject_digest}`;
+      const list = out.get(key) ?? [];
       list.push({ digest: r.digest, artifactType: r.artifact_type ?? undefined });
-      out.set(r.subject_digest, list);
+      out.set(key, list);
     }
     return out;
   }
 
   /** Manifest size plus the sizes of its config and layers, per manifest id. */
-  async totalSizes(manifestIds: number[]): Promise<Map<number, number>> {
+  async totalSizes(manifestIds: readonly number[]): Promise<Map<number, number>> {
     const out = new Map<number, number>();
     if (manifestIds.length === 0) return out;
     const rows = await this.knex('manifests as m')
@@ -232,7 +322,7 @@ export class RegistryReadModel {
       .leftJoin('blobs as b', 'b.id', 'mb.blob_id')
       .select('m.id', 'm.size')
       .sum({ blobs: 'b.size' })
-      .whereIn('m.id', manifestIds)
+      .whereIn('m.id', manifestIds as number[])
       .groupBy('m.id', 'm.size');
     for (const r of rows as { id: number; size: number; blobs: number | null }[]) {
       out.set(Number(r.id), Number(r.size) + Number(r.blobs ?? 0));

@@ -7,8 +7,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { type AccessService, ANONYMOUS, type Credential } from '../auth/access.service.js';
 import type { IdentityService } from '../auth/identity.service.js';
+import type { BlobStore } from '../content/blob-store.js';
 import type { OrmHandle } from '../db/orm.js';
+import { RegistryReadModel } from '../db/registry-read-model.js';
 import type { RegistryStore } from '../db/registry-store.js';
+import { createLoaders, type Loaders } from './dataloaders.js';
 
 export interface AppInfo {
   version: string;
@@ -22,6 +25,8 @@ export interface GraphQLServices {
   identity: () => IdentityService;
   /** The registry's (caching) metadata store: writes through it keep every cache right. */
   store: RegistryStore;
+  /** Blob bytes (image configs, for tag details). */
+  blobs: BlobStore;
   publicUrl: string;
   /** Background work a request may start. */
   jobs: { deleteRepositories(): void };
@@ -41,6 +46,8 @@ export function requireApiScope(ctx: GraphQLContext): void {
 export interface GraphQLContext extends GraphQLServices {
   /** The caller; ANONYMOUS when no token was sent. */
   caller: Credential;
+  /** This request's batching loaders (dataloaders.ts). */
+  loaders: Loaders;
 }
 
 /** Builds the context; a bad token is an HTTP 401, a token without an API scope a 403, as GitLab answers. */
@@ -49,7 +56,8 @@ export async function graphqlContext(services: GraphQLServices, headers: Incomin
   const bearer = header && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
   const privateToken = headers['private-token'];
   const secret = bearer ?? (typeof privateToken === 'string' ? privateToken : undefined);
-  if (!secret) return { ...services, caller: ANONYMOUS };
+  const loaders = createLoaders(new RegistryReadModel(services.db.em.getKnex(), services.db.dialect));
+  if (!secret) return { ...services, caller: ANONYMOUS, loaders };
   const token = await services.identity().apiToken(secret);
   const caller = token && (await services.access.credential(token.ref));
   if (!caller) {
@@ -60,5 +68,5 @@ export async function graphqlContext(services: GraphQLServices, headers: Incomin
       extensions: { code: 'FORBIDDEN', http: { status: 403 } },
     });
   }
-  return { ...services, caller };
+  return { ...services, caller, loaders };
 }

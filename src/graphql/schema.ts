@@ -2,7 +2,11 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AccessMutationsResolver } from './resolvers/access-mutations.resolver.js';
-import { ContainerRepositoryResolver, ProjectRegistryResolver } from './resolvers/container-repository.resolver.js';
+import {
+  ContainerRepositoryFieldsResolver,
+  ContainerRepositoryResolver,
+  ProjectRegistryResolver,
+} from './resolvers/container-repository.resolver.js';
 import { ContainerRepositoryMutationsResolver } from './resolvers/container-repository-mutations.resolver.js';
 import { GroupResolver } from './resolvers/group.resolver.js';
 import { HealthResolver } from './resolvers/health.resolver.js';
@@ -16,6 +20,7 @@ export const RESOLVERS = [
   UserResolver,
   ProjectResolver,
   ProjectRegistryResolver,
+  ContainerRepositoryFieldsResolver,
   ContainerRepositoryResolver,
   ContainerRepositoryMutationsResolver,
   GroupResolver,

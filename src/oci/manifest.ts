@@ -12,7 +12,7 @@ export interface Descriptor {
   artifactType?: string;
   annotations?: Record<string, string>;
   urls?: string[];
-  platform?: { architecture?: string; os?: string; variant?: string };
+  platform?: { architecture?: string; os?: string; 'os.version'?: string; variant?: string };
 }
 
 interface ParsedCommon {

@@ -36,6 +36,15 @@ export type CiJobTokenCreateInput = {
   username?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The highest access levels of all the tag protection rules that match a tag; null when none matches (Developer+ may push and delete). */
+export type ContainerProtectionAccessLevel = {
+  __typename?: 'ContainerProtectionAccessLevel';
+  /** Minimum GitLab access level required to delete container image tags from the container repository. */
+  minimumAccessLevelForDelete?: Maybe<ContainerProtectionTagRuleAccessLevel>;
+  /** Minimum GitLab access level required to push container image tags to the container repository. */
+  minimumAccessLevelForPush?: Maybe<ContainerProtectionTagRuleAccessLevel>;
+};
+
 /** A container repository protection rule designed to prevent users with a certain access level or lower from altering the container registry. */
 export type ContainerProtectionRepositoryRule = {
   __typename?: 'ContainerProtectionRepositoryRule';
@@ -137,6 +146,8 @@ export type ContainerRepository = {
   id: Scalars['ID']['output'];
   /** Number of deleted tags from the last cleanup. */
   lastCleanupDeletedTagsCount?: Maybe<Scalars['Int']['output']>;
+  /** Timestamp when a repository tag was last created or updated (berth: on lists too). */
+  lastPublishedAt?: Maybe<Scalars['Time']['output']>;
   /** URL of the container repository. */
   location: Scalars['String']['output'];
   /**
@@ -152,14 +163,31 @@ export type ContainerRepository = {
   project: Project;
   /** Whether any matching container protection rule exists for the container. */
   protectionRuleExists: Scalars['Boolean']['output'];
+  /** Deduplicated size of the image repository in bytes. */
+  size?: Maybe<Scalars['Float']['output']>;
   /** Status of the container repository. */
   status?: Maybe<ContainerRepositoryStatus>;
+  /** Tags of the container repository (at most 20 a page). */
+  tags?: Maybe<ContainerRepositoryTagConnection>;
   /** Number of tags associated with the image. */
   tagsCount: Scalars['Int']['output'];
   /** Timestamp when the container repository was updated. */
   updatedAt: Scalars['Time']['output'];
   /** Permissions for the current user on the resource. */
   userPermissions: ContainerRepositoryPermissions;
+};
+
+
+/** A container repository */
+export type ContainerRepositoryTagsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  referrerType?: InputMaybe<Scalars['String']['input']>;
+  referrers?: InputMaybe<Scalars['Boolean']['input']>;
+  sort?: InputMaybe<ContainerRepositoryTagSort>;
 };
 
 /** Status of the tags cleanup of a container repository */
@@ -195,7 +223,7 @@ export type ContainerRepositoryDetails = {
   id: Scalars['ID']['output'];
   /** Number of deleted tags from the last cleanup. */
   lastCleanupDeletedTagsCount?: Maybe<Scalars['Int']['output']>;
-  /** Timestamp when a repository tag was last created or updated. */
+  /** Timestamp when a repository tag was last created or updated (berth: on lists too). */
   lastPublishedAt?: Maybe<Scalars['Time']['output']>;
   /** URL of the container repository. */
   location: Scalars['String']['output'];
@@ -218,7 +246,9 @@ export type ContainerRepositoryDetails = {
   size?: Maybe<Scalars['Float']['output']>;
   /** Status of the container repository. */
   status?: Maybe<ContainerRepositoryStatus>;
-  /** Tags of the container repository. */
+  /** Details of one tag: the platform of an image, or the platform manifests of an image index. Null when there is no such tag. */
+  tagDetails?: Maybe<ContainerRepositoryTagDetails>;
+  /** Tags of the container repository (at most 20 a page). */
   tags?: Maybe<ContainerRepositoryTagConnection>;
   /** Number of tags associated with the image. */
   tagsCount: Scalars['Int']['output'];
@@ -232,6 +262,12 @@ export type ContainerRepositoryDetails = {
 /** Details of a container repository */
 export type ContainerRepositoryDetailsManifestArgs = {
   reference: Scalars['String']['input'];
+};
+
+
+/** Details of a container repository */
+export type ContainerRepositoryDetailsTagDetailsArgs = {
+  name: Scalars['String']['input'];
 };
 
 
@@ -254,6 +290,32 @@ export type ContainerRepositoryEdge = {
   cursor: Scalars['String']['output'];
   /** The item at the end of the edge. */
   node?: Maybe<ContainerRepository>;
+};
+
+/** A platform manifest of a multi-platform image (an entry of an image index) */
+export type ContainerRepositoryImageManifest = {
+  __typename?: 'ContainerRepositoryImageManifest';
+  /** Digest of the manifest. */
+  digest?: Maybe<Scalars['String']['output']>;
+  /** Media type of the manifest. */
+  mediaType?: Maybe<Scalars['String']['output']>;
+  /** Platform of the manifest. */
+  platform?: Maybe<ContainerRepositoryImagePlatform>;
+  /** Size of the manifest, as the index declares it. */
+  size?: Maybe<Scalars['BigInt']['output']>;
+};
+
+/** Architecture, operating system and variant an image manifest was built for */
+export type ContainerRepositoryImagePlatform = {
+  __typename?: 'ContainerRepositoryImagePlatform';
+  /** CPU architecture, e.g. `amd64`, `arm64`. */
+  architecture?: Maybe<Scalars['String']['output']>;
+  /** Operating system, e.g. `linux`. */
+  os?: Maybe<Scalars['String']['output']>;
+  /** Operating system version (Windows images). */
+  osVersion?: Maybe<Scalars['String']['output']>;
+  /** CPU variant, e.g. `v8` for `arm64/v8`. */
+  variant?: Maybe<Scalars['String']['output']>;
 };
 
 /** Check permissions for the current user on a container repository */
@@ -304,6 +366,8 @@ export type ContainerRepositoryTag = {
   name: Scalars['String']['output'];
   /** Path of the tag. */
   path: Scalars['String']['output'];
+  /** Minimum GitLab access level required to push and delete container image tags. */
+  protection?: Maybe<ContainerProtectionAccessLevel>;
   /** Timestamp when the tag was published. */
   publishedAt?: Maybe<Scalars['Time']['output']>;
   /** Referrers for the tag (with `referrers: true` on `tags`). */
@@ -329,6 +393,31 @@ export type ContainerRepositoryTagConnection = {
   nodes?: Maybe<Array<ContainerRepositoryTag>>;
   /** Information to aid in pagination. */
   pageInfo: PageInfo;
+};
+
+/** Details of a container repository tag, with the platform manifests of an index */
+export type ContainerRepositoryTagDetails = {
+  __typename?: 'ContainerRepositoryTagDetails';
+  /** Timestamp when the tag was created. */
+  createdAt?: Maybe<Scalars['Time']['output']>;
+  /** Digest of the tag. */
+  digest?: Maybe<Scalars['String']['output']>;
+  /** URL of the tag. */
+  location: Scalars['String']['output'];
+  /** Platform manifests of the tag; only for an image index or manifest list. */
+  manifests?: Maybe<Array<ContainerRepositoryImageManifest>>;
+  /** Media type of the tag. */
+  mediaType?: Maybe<Scalars['String']['output']>;
+  /** Name of the tag. */
+  name: Scalars['String']['output'];
+  /** Path of the tag. */
+  path: Scalars['String']['output'];
+  /** Platform of the image; null for an image index. */
+  platform?: Maybe<ContainerRepositoryImagePlatform>;
+  /** Timestamp when the tag was published. */
+  publishedAt?: Maybe<Scalars['Time']['output']>;
+  /** Size of the tag. */
+  totalSize?: Maybe<Scalars['BigInt']['output']>;
 };
 
 /** An edge in a connection. */

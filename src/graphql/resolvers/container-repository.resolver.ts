@@ -5,8 +5,11 @@
  */
 import { GraphQLError } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, Float, Int, Query, Resolver, Root } from 'type-graphql';
+import { SMALL_BLOB } from '../../content/blob-store.js';
+import { AccessLevel } from '../../db/entities/member.entity.js';
 import type { TagRow } from '../../db/registry-read-model.js';
-import { RegistryStore } from '../../db/registry-store.js';
+import { parseDigest } from '../../oci/digest.js';
+import { type Descriptor, type ParsedManifest, parseManifest } from '../../oci/manifest.js';
 import { isValidTag } from '../../oci/reference.js';
 import type { GraphQLContext } from '../context.js';
 import { fromGlobalId } from '../global-id.js';
@@ -14,15 +17,18 @@ import { readModel, registryRights, toRepository, visibleProject } from '../load
 import { type Connection, ConnectionArgs, paginate } from '../pagination.js';
 import { ContainerRepositoryIDScalar } from '../scalars.js';
 import {
-  type ContainerRepository,
+  ContainerRepository,
   ContainerRepositoryConnection,
   ContainerRepositoryDetails,
+  type ContainerRepositoryImagePlatform,
   ContainerRepositorySort,
   type ContainerRepositoryTag,
   ContainerRepositoryTagConnection,
+  ContainerRepositoryTagDetails,
   ContainerRepositoryTagSort,
 } from '../types/container-repository.type.js';
 import { Project } from '../types/project.type.js';
+import { TagProtectionLevel } from '../types/protection.type.js';
 
 const EMPTY = { nodes: [], edges: [], count: 0, pageInfo: { hasNextPage: false, hasPreviousPage: false } };
 /** GitLab's page size limit for tags. */
@@ -80,6 +86,128 @@ export class ProjectRegistryResolver {
   }
 }
 
+/** Numeric protection levels (auth/policy.ts) as GitLab's enum. */
+function levelName(level: number): TagProtectionLevel | undefined {
+  if (level >= 1000) return TagProtectionLevel.ADMIN;
+  if (level >= AccessLevel.Owner) return TagProtectionLevel.OWNER;
+  if (level > 0) return TagProtectionLevel.MAINTAINER;
+  return undefined;
+}
+
+function platformOf(p: Descriptor['platform'] | Record<string, unknown> | undefined): ContainerRepositoryImagePlatform {
+  const v = (p ?? {}) as Record<string, unknown>;
+  const str = (x: unknown) => (typeof x === 'string' ? x : undefined);
+  return {
+    architecture: str(v.architecture),
+    os: str(v.os),
+    osVersion: str(v['os.version']),
+    variant: str(v.variant),
+  };
+}
+
+/**
+ * Fields every repository has, on lists too (berth adds `tags` and `size` to `ContainerRepository`, so a
+ * page can show repositories with their tags in one request); `ContainerRepositoryDetails` inherits them.
+ */
+@Resolver(() => ContainerRepository)
+export class ContainerRepositoryFieldsResolver {
+  @FieldResolver(() => Float, { nullable: true, description: 'Deduplicated size of the image repository in bytes.' })
+  size(@Root() repo: ContainerRepository, @Ctx() ctx: GraphQLContext): Promise<number> {
+    return ctx.loaders.repositorySize.load(repo.dbId);
+  }
+
+  @FieldResolver(() => ContainerRepositoryTagConnection, {
+    nullable: true,
+    description: 'Tags of the container repository (at most 20 a page).',
+  })
+  async tags(
+    @Root() repo: ContainerRepository,
+    @Ctx() ctx: GraphQLContext,
+    @Args() page: ConnectionArgs,
+    @Arg('name', () => String, { nullable: true, description: 'Search by tag name.' }) name?: string | null,
+    @Arg('sort', () => ContainerRepositoryTagSort, { nullable: true, description: 'Sort tags by these criteria.' })
+    sort?: ContainerRepositoryTagSort | null,
+    @Arg('referrers', () => Boolean, { nullable: true, description: 'Include tag referrers.' })
+    referrers?: boolean | null,
+    @Arg('referrerType', () => String, {
+      nullable: true,
+      description:
+        'Comma-separated list of artifact types used to filter referrers. Applies only when `referrers` is set to `true`.',
+    })
+    referrerType?: string | null,
+  ): Promise<Connection<ContainerRepositoryTag>> {
+    for (const [argName, n] of [
+      ['first', page.first],
+      ['last', page.last],
+    ] as const) {
+      if (n !== undefined && n !== null && n < 0) throw new GraphQLError(`Argument '${argName}' must not be negative`);
+    }
+    const result = await ctx.loaders.tagPage.load({
+      repositoryId: repo.dbId,
+      args: {
+        name: name || null,
+        sort: sort ?? ContainerRepositoryTagSort.NAME_ASC,
+        after: page.after ?? null,
+        before: page.before ?? null,
+        first: page.first ?? null,
+        last: page.last ?? null,
+        max: MAX_TAGS_PAGE,
+      },
+    });
+    const types = referrerType
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const info = await ctx.access.projectFor(repo.path);
+    const actor = info && (await ctx.access.actor(ctx.caller, info));
+    const destroy = repo.userPermissions.destroyContainerRepository;
+    const host = new URL(ctx.publicUrl).host;
+    const nodes = await Promise.all(
+      result.rows.map(async (r: TagRow): Promise<ContainerRepositoryTag> => {
+        const revision = r.configDigest?.split(':')[1];
+        const [size, refs, levels, deleteBlocked] = await Promise.all([
+          ctx.loaders.totalSize.load(r.manifestId),
+          referrers
+            ? ctx.loaders.referrers.load({ repositoryId: repo.dbId, digest: r.digest, artifactTypes: types })
+            : undefined,
+          info ? ctx.access.tagProtectionLevels(info.id, r.name) : undefined,
+          destroy && info && actor ? ctx.access.tagProtection(actor, info, [r.name], 'delete') : undefined,
+        ]);
+        const tagPermissions = { destroyContainerRepositoryTag: destroy && !deleteBlocked };
+        return {
+          name: r.name,
+          path: `${repo.path}:${r.name}`,
+          location: `${host}/${repo.path}:${r.name}`,
+          digest: r.digest,
+          mediaType: r.mediaType,
+          revision,
+          shortRevision: revision?.slice(0, 9),
+          totalSize: String(size),
+          createdAt: r.createdAt,
+          publishedAt: r.updatedAt,
+          protection: levels && {
+            minimumAccessLevelForPush: levelName(levels.push),
+            minimumAccessLevelForDelete: levelName(levels.delete),
+          },
+          userPermissions: tagPermissions,
+          referrers: refs?.map((x) => ({ ...x, userPermissions: tagPermissions })),
+        };
+      }),
+    );
+    return {
+      nodes,
+      edges: nodes.map((node, i) => ({ cursor: result.cursors[i] as string, node })),
+      count: result.count,
+      pageInfo: {
+        hasNextPage: result.hasNextPage,
+        hasPreviousPage: result.hasPreviousPage,
+        startCursor: result.cursors[0],
+        endCursor: result.cursors[result.cursors.length - 1],
+      },
+    };
+  }
+}
+
 @Resolver(() => ContainerRepositoryDetails)
 export class ContainerRepositoryResolver {
   @Query(() => ContainerRepositoryDetails, {
@@ -101,104 +229,78 @@ export class ContainerRepositoryResolver {
     return toRepository(ctx, row, project, info);
   }
 
-  @FieldResolver(() => Float, { nullable: true, description: 'Deduplicated size of the image repository in bytes.' })
-  async size(@Root() repo: ContainerRepositoryDetails, @Ctx() ctx: GraphQLContext): Promise<number> {
-    return new RegistryStore(ctx.db.em.getKnex(), ctx.db.dialect).repositorySize(repo.dbId);
-  }
-
   @FieldResolver(() => String, { nullable: true, description: 'An image manifest from the container repository.' })
   async manifest(
     @Root() repo: ContainerRepositoryDetails,
     @Ctx() ctx: GraphQLContext,
     @Arg('reference', { description: 'Tag name or digest of the manifest.' }) reference: string,
   ): Promise<string | null> {
-    const store = new RegistryStore(ctx.db.em.getKnex(), ctx.db.dialect);
-    const m = reference.includes(':')
-      ? await store.manifestByDigest(repo.dbId, reference)
-      : isValidTag(reference)
-        ? await store.manifestByTag(repo.dbId, reference)
-        : undefined;
+    const m = await this.manifestRow(ctx, repo.dbId, reference);
     return m ? m.payload.toString('utf8') : null;
   }
 
-  @FieldResolver(() => ContainerRepositoryTagConnection, {
+  private manifestRow(ctx: GraphQLContext, repositoryId: number, reference: string) {
+    if (reference.includes(':')) return ctx.store.manifestByDigest(repositoryId, reference);
+    return isValidTag(reference) ? ctx.store.manifestByTag(repositoryId, reference) : Promise.resolve(undefined);
+  }
+
+  @FieldResolver(() => ContainerRepositoryTagDetails, {
     nullable: true,
-    description: 'Tags of the container repository.',
+    description:
+      'Details of one tag: the platform of an image, or the platform manifests of an image index. Null when there is no such tag.',
   })
-  async tags(
+  async tagDetails(
     @Root() repo: ContainerRepositoryDetails,
     @Ctx() ctx: GraphQLContext,
-    @Args() page: ConnectionArgs,
-    @Arg('name', () => String, { nullable: true, description: 'Search by tag name.' }) name?: string | null,
-    @Arg('sort', () => ContainerRepositoryTagSort, { nullable: true, description: 'Sort tags by these criteria.' })
-    sort?: ContainerRepositoryTagSort | null,
-    @Arg('referrers', () => Boolean, { nullable: true, description: 'Include tag referrers.' })
-    referrers?: boolean | null,
-    @Arg('referrerType', () => String, {
-      nullable: true,
-      description:
-        'Comma-separated list of artifact types used to filter referrers. Applies only when `referrers` is set to `true`.',
-    })
-    referrerType?: string | null,
-  ): Promise<Connection<ContainerRepositoryTag>> {
-    for (const [name, n] of [
-      ['first', page.first],
-      ['last', page.last],
-    ] as const) {
-      if (n !== undefined && n !== null && n < 0) throw new GraphQLError(`Argument '${name}' must not be negative`);
-    }
-    const result = await readModel(ctx).tagsPage(repo.dbId, {
-      name,
-      sort: sort ?? ContainerRepositoryTagSort.NAME_ASC,
-      after: page.after,
-      before: page.before,
-      first: page.first,
-      last: page.last,
-      max: MAX_TAGS_PAGE,
+    @Arg('name', { description: 'Name of the tag.' }) name: string,
+  ): Promise<ContainerRepositoryTagDetails | null> {
+    if (!isValidTag(name)) return null;
+    const page = await ctx.loaders.tagPage.load({
+      repositoryId: repo.dbId,
+      args: { sort: ContainerRepositoryTagSort.NAME_ASC, first: 1, max: 1, exact: name },
     });
-    const sizes = await readModel(ctx).totalSizes(result.rows.map((r) => r.manifestId));
-    const refs = referrers
-      ? await readModel(ctx).referrersOf(
-          repo.dbId,
-          result.rows.map((r) => r.digest),
-          referrerType
-            ?.split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-        )
-      : undefined;
-    const destroy = repo.userPermissions.destroyContainerRepository;
+    const tag = page.rows[0];
+    if (!tag) return null;
+    const manifest = await ctx.store.manifestByDigest(repo.dbId, tag.digest);
+    if (!manifest) return null;
     const host = new URL(ctx.publicUrl).host;
-    const toTag = (r: TagRow): ContainerRepositoryTag => {
-      const revision = r.configDigest?.split(':')[1];
-      return {
-        name: r.name,
-        path: `${repo.path}:${r.name}`,
-        location: `${host}/${repo.path}:${r.name}`,
-        digest: r.digest,
-        mediaType: r.mediaType,
-        revision,
-        shortRevision: revision?.slice(0, 9),
-        totalSize: String(sizes.get(r.manifestId) ?? r.size),
-        createdAt: r.createdAt,
-        publishedAt: r.updatedAt,
-        userPermissions: { destroyContainerRepositoryTag: destroy },
-        referrers:
-          refs?.get(r.digest)?.map((x) => ({ ...x, userPermissions: { destroyContainerRepositoryTag: destroy } })) ??
-          (refs ? [] : undefined),
-      };
+    const details: ContainerRepositoryTagDetails = {
+      name: tag.name,
+      path: `${repo.path}:${tag.name}`,
+      location: `${host}/${repo.path}:${tag.name}`,
+      digest: tag.digest,
+      mediaType: tag.mediaType,
+      createdAt: tag.createdAt,
+      publishedAt: tag.updatedAt,
+      totalSize: String(await ctx.loaders.totalSize.load(tag.manifestId)),
     };
-    const nodes = result.rows.map(toTag);
-    return {
-      nodes,
-      edges: nodes.map((node, i) => ({ cursor: result.cursors[i] as string, node })),
-      count: result.count,
-      pageInfo: {
-        hasNextPage: result.hasNextPage,
-        hasPreviousPage: result.hasPreviousPage,
-        startCursor: result.cursors[0],
-        endCursor: result.cursors[result.cursors.length - 1],
-      },
-    };
+    let parsed: ParsedManifest;
+    try {
+      parsed = parseManifest(manifest.payload, manifest.mediaType);
+    } catch {
+      return details; // stored before berth understood its type: digest and size are still right
+    }
+    if (parsed.kind === 'index') {
+      details.manifests = parsed.manifests.map((d) => ({
+        digest: d.digest,
+        mediaType: d.mediaType,
+        size: String(d.size),
+        platform: d.platform ? platformOf(d.platform) : undefined,
+      }));
+    } else {
+      details.platform = platformOf(await this.imageConfig(ctx, parsed.config.digest, parsed.config.size));
+    }
+    return details;
+  }
+
+  /** The image configuration (architecture, os, variant), when it is small JSON as configs are. */
+  private async imageConfig(ctx: GraphQLContext, digest: string, size: number): Promise<Record<string, unknown>> {
+    if (size > SMALL_BLOB) return {};
+    try {
+      const value = JSON.parse((await ctx.blobs.readSmall(parseDigest(digest), size, 0, size - 1)).toString('utf8'));
+      return typeof value === 'object' && value !== null ? value : {};
+    } catch {
+      return {};
+    }
   }
 }

@@ -1,8 +1,8 @@
 /** `group(fullPath)` and the registry over a group and its subgroups (`Group.containerRepositories`). */
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { escapeLike } from '../../auth/access.service.js';
 import type { Visibility } from '../../db/entities/project.entity.js';
 import { toDate } from '../../db/registry-read-model.js';
+import { escapeLike } from '../../db/sql.js';
 import type { GraphQLContext } from '../context.js';
 import { toGlobalId } from '../global-id.js';
 import { readModel, registryRights, toRepository, visibleProject } from '../loaders.js';

@@ -1,8 +1,9 @@
 /** GitLab's container registry types (gitlab-api.md §1), with the same names, fields and enums. */
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { connectionType } from '../pagination.js';
 import { BigIntScalar, TimeScalar } from '../scalars.js';
 import { Project } from './project.type.js';
+import { ContainerProtectionAccessLevel } from './protection.type.js';
 
 export enum ContainerRepositoryStatus {
   DELETE_SCHEDULED = 'delete_scheduled',
@@ -109,6 +110,12 @@ export class ContainerRepository {
   @Field({ description: 'Whether any matching container protection rule exists for the container.' })
   protectionRuleExists!: boolean;
 
+  @Field(() => TimeScalar, {
+    nullable: true,
+    description: 'Timestamp when a repository tag was last created or updated (berth: on lists too).',
+  })
+  lastPublishedAt?: Date;
+
   @Field(() => ContainerRepositoryStatus, { nullable: true, description: 'Status of the container repository.' })
   status?: ContainerRepositoryStatus;
 
@@ -154,6 +161,12 @@ export class ContainerRepositoryTag {
   @Field({ description: 'Path of the tag.' })
   path!: string;
 
+  @Field(() => ContainerProtectionAccessLevel, {
+    nullable: true,
+    description: 'Minimum GitLab access level required to push and delete container image tags.',
+  })
+  protection?: ContainerProtectionAccessLevel;
+
   @Field(() => TimeScalar, { nullable: true, description: 'Timestamp when the tag was published.' })
   publishedAt?: Date;
 
@@ -180,13 +193,73 @@ export const ContainerRepositoryConnection = connectionType('ContainerRepository
 export const ContainerRepositoryTagConnection = connectionType('ContainerRepositoryTag', ContainerRepositoryTag);
 
 @ObjectType({ description: 'Details of a container repository' })
-export class ContainerRepositoryDetails extends ContainerRepository {
-  @Field(() => TimeScalar, {
-    nullable: true,
-    description: 'Timestamp when a repository tag was last created or updated.',
-  })
-  lastPublishedAt?: Date;
+export class ContainerRepositoryDetails extends ContainerRepository {}
 
-  @Field(() => Float, { nullable: true, description: 'Deduplicated size of the image repository in bytes.' })
-  size?: number;
+@ObjectType({ description: 'Architecture, operating system and variant an image manifest was built for' })
+export class ContainerRepositoryImagePlatform {
+  @Field({ nullable: true, description: 'CPU architecture, e.g. `amd64`, `arm64`.' })
+  architecture?: string;
+
+  @Field({ nullable: true, description: 'Operating system, e.g. `linux`.' })
+  os?: string;
+
+  @Field({ nullable: true, description: 'Operating system version (Windows images).' })
+  osVersion?: string;
+
+  @Field({ nullable: true, description: 'CPU variant, e.g. `v8` for `arm64/v8`.' })
+  variant?: string;
+}
+
+@ObjectType({ description: 'A platform manifest of a multi-platform image (an entry of an image index)' })
+export class ContainerRepositoryImageManifest {
+  @Field({ nullable: true, description: 'Digest of the manifest.' })
+  digest?: string;
+
+  @Field({ nullable: true, description: 'Media type of the manifest.' })
+  mediaType?: string;
+
+  @Field(() => ContainerRepositoryImagePlatform, { nullable: true, description: 'Platform of the manifest.' })
+  platform?: ContainerRepositoryImagePlatform;
+
+  @Field(() => BigIntScalar, { nullable: true, description: 'Size of the manifest, as the index declares it.' })
+  size?: string;
+}
+
+@ObjectType({ description: 'Details of a container repository tag, with the platform manifests of an index' })
+export class ContainerRepositoryTagDetails {
+  @Field(() => TimeScalar, { nullable: true, description: 'Timestamp when the tag was created.' })
+  createdAt?: Date;
+
+  @Field({ nullable: true, description: 'Digest of the tag.' })
+  digest?: string;
+
+  @Field({ description: 'URL of the tag.' })
+  location!: string;
+
+  @Field(() => [ContainerRepositoryImageManifest], {
+    nullable: true,
+    description: 'Platform manifests of the tag; only for an image index or manifest list.',
+  })
+  manifests?: ContainerRepositoryImageManifest[];
+
+  @Field({ nullable: true, description: 'Media type of the tag.' })
+  mediaType?: string;
+
+  @Field({ description: 'Name of the tag.' })
+  name!: string;
+
+  @Field({ description: 'Path of the tag.' })
+  path!: string;
+
+  @Field(() => ContainerRepositoryImagePlatform, {
+    nullable: true,
+    description: 'Platform of the image; null for an image index.',
+  })
+  platform?: ContainerRepositoryImagePlatform;
+
+  @Field(() => TimeScalar, { nullable: true, description: 'Timestamp when the tag was published.' })
+  publishedAt?: Date;
+
+  @Field(() => BigIntScalar, { nullable: true, description: 'Size of the tag.' })
+  totalSize?: string;
 }

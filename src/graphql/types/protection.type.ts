@@ -24,6 +24,24 @@ registerEnumType(TagProtectionLevel, {
   description: 'Access level of a container registry tag protection rule resource',
 });
 
+@ObjectType({
+  description:
+    'The highest access levels of all the tag protection rules that match a tag; null when none matches (Developer+ may push and delete).',
+})
+export class ContainerProtectionAccessLevel {
+  @Field(() => TagProtectionLevel, {
+    nullable: true,
+    description: 'Minimum GitLab access level required to delete container image tags from the container repository.',
+  })
+  minimumAccessLevelForDelete?: TagProtectionLevel;
+
+  @Field(() => TagProtectionLevel, {
+    nullable: true,
+    description: 'Minimum GitLab access level required to push container image tags to the container repository.',
+  })
+  minimumAccessLevelForPush?: TagProtectionLevel;
+}
+
 function gidScalar(name: string, example: string): GraphQLScalarType {
   const parse = (v: unknown) => {
     if (typeof v !== 'string') throw new TypeError(`${name} must be a string`);
