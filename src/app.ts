@@ -24,6 +24,7 @@ import { mountGraphQL } from './graphql/server.js';
 import { deleteScheduledRepositories } from './jobs/delete-repositories.js';
 import { purgeUploads } from './jobs/purge-uploads.js';
 import { createLogger, type Logger } from './observability/logger.js';
+import { Metrics, withOrigin } from './observability/metrics.js';
 import { RegistryGuard } from './registry/authorize.js';
 import { createRegistryHandler } from './registry/dispatch.js';
 import type { StorageDriver } from './storage/driver.js';
@@ -45,6 +46,7 @@ export interface App {
   /** What the first start did about the `root` user (the generated password, printed once by main.ts). */
   bootstrap: { created: boolean; generated?: string };
   log: Logger;
+  metrics: Metrics;
   /** Starts listening; resolves to the base URL (useful with port 0). */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -57,6 +59,9 @@ export interface BuildOptions {
 
 const HOURLY = 60 * 60 * 1000;
 
+/** GitLab's frontend posts to `/api/graphql`; berth answers there and at `/graphql`. */
+const isGraphQL = (url: string) => /^\/(api\/)?graphql(\?|$)/.test(url);
+
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel);
   // Redis first: an unreachable one stops the start before anything else is opened.
@@ -65,6 +70,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await bus.close();
     throw err;
   });
+  const metrics = new Metrics();
+  db.em.getKnex().on('query', metrics.countQuery);
   const driver = options.driver ?? createDriver(config.storageDriver, { path: config.storagePath });
   const store = new CachingRegistryStore(db.em.getKnex(), db.dialect);
   const hashPool = new HashPool();
@@ -93,14 +100,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const serverFactory = (fastifyHandler: (req: IncomingMessage, res: ServerResponse) => void) => {
     const server = createServer((req, res) => {
       const url = req.url ?? '/';
-      if (url === '/v2' || url.startsWith('/v2/') || url.startsWith('/v2?')) void registry(req, res);
+      if (url === '/v2' || url.startsWith('/v2/') || url.startsWith('/v2?'))
+        void withOrigin('registry', () => registry(req, res));
       else if ((url === '/jwt/auth' || url.startsWith('/jwt/auth?')) && (req.method === 'GET' || req.method === 'HEAD'))
-        tokenEndpoint(req, res).catch((err) => {
+        withOrigin('auth', () => tokenEndpoint(req, res)).catch((err) => {
           log.error({ err }, 'token endpoint failed');
           if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ errors: [{ code: 'UNKNOWN', message: 'internal error' }] }));
         });
-      else fastifyHandler(req, res);
+      else withOrigin(isGraphQL(url) ? 'graphql' : 'http', () => fastifyHandler(req, res));
     });
     server.requestTimeout = 0; // Layer uploads may take longer than Node's 5-minute default.
     server.headersTimeout = 60_000;
@@ -109,6 +117,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   };
   const fastify = Fastify({ serverFactory, logger: false });
   fastify.get('/healthz', async () => ({ status: 'ok', version: VERSION }));
+  fastify.get('/metrics', async (_req, reply) =>
+    reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
+  );
   fastify.get('/', async () => ({
     name: 'berth',
     version: VERSION,
@@ -166,6 +177,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     identity,
     bootstrap,
     log,
+    metrics,
     async listen(port = config.port, host = config.host) {
       await new Promise<void>((resolve, reject) => {
         fastify.server.once('error', reject);

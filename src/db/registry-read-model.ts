@@ -256,8 +256,15 @@ export class RegistryReadModel {
     };
   }
 
-  async repositoriesOf(projectId: number): Promise<RepositoryListRow[]> {
-    return (await this.repositories().where('r.project_id', projectId)).map((r) => this.toRow(r));
+  /** The repositories of each of these projects, with their tag counts and last publication. */
+  async repositoriesOf(projectIds: readonly number[]): Promise<Map<number, RepositoryListRow[]>> {
+    const out = new Map<number, RepositoryListRow[]>(projectIds.map((id) => [id, []]));
+    if (projectIds.length === 0) return out;
+    for (const r of await this.repositories().whereIn('r.project_id', projectIds as number[])) {
+      const row = this.toRow(r);
+      out.get(row.projectId)?.push(row);
+    }
+    return out;
   }
 
   async repository(id: number): Promise<RepositoryListRow | undefined> {

@@ -5,7 +5,7 @@
  * statement-count test in test/graphql/n-plus-one.test.ts holds it to that).
  */
 import DataLoader from 'dataloader';
-import type { RegistryReadModel, TagPage, TagPageArgs } from '../db/registry-read-model.js';
+import type { RegistryReadModel, RepositoryListRow, TagPage, TagPageArgs } from '../db/registry-read-model.js';
 
 export interface TagPageKey {
   repositoryId: number;
@@ -24,6 +24,8 @@ export interface Referrer {
 }
 
 export interface Loaders {
+  /** The repositories of a project (with tag counts), by project id. */
+  projectRepositories: DataLoader<number, RepositoryListRow[]>;
   tagPage: DataLoader<TagPageKey, TagPage, string>;
   /** Manifest plus config and layer bytes, by manifest id. */
   totalSize: DataLoader<number, number>;
@@ -55,6 +57,10 @@ async function byGroup<K, V>(
 
 export function createLoaders(model: RegistryReadModel): Loaders {
   return {
+    projectRepositories: new DataLoader(async (ids) => {
+      const found = await model.repositoriesOf(ids);
+      return ids.map((id) => found.get(id) ?? []);
+    }),
     tagPage: new DataLoader(
       (keys) =>
         byGroup(

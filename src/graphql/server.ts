@@ -1,4 +1,7 @@
-/** Apollo Server on Fastify at /graphql. */
+/**
+ * Apollo Server on Fastify at `/graphql` and at `/api/graphql` (where GitLab's frontend posts), with
+ * batched requests (a JSON array of operations, answered by an array), which GitLab's settings pages send.
+ */
 import { ApolloServer } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
@@ -13,12 +16,15 @@ export async function mountGraphQL(
     schema: await createSchema(),
     plugins: [fastifyApolloDrainPlugin(app)],
     introspection: true,
+    allowBatchedHttpRequests: true,
     stopOnTerminationSignals: false, // main.ts owns shutdown
   });
   await apollo.start();
-  await app.register(fastifyApollo(apollo), {
-    path: '/graphql',
-    context: (request) => graphqlContext(services, request.headers),
-  });
+  for (const path of ['/graphql', '/api/graphql']) {
+    await app.register(fastifyApollo(apollo), {
+      path,
+      context: (request) => graphqlContext(services, request.headers),
+    });
+  }
   return apollo;
 }

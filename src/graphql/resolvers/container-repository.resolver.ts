@@ -52,7 +52,7 @@ export class ProjectRegistryResolver {
     if (!info) return undefined;
     const rights = await registryRights(ctx, info);
     if (!rights.read) return undefined;
-    const rows = await readModel(ctx).repositoriesOf(info.id);
+    const rows = await ctx.loaders.projectRepositories.load(info.id);
     const filtered = name ? rows.filter((r) => r.name.toLowerCase().includes(name.toLowerCase())) : rows;
     return { info, rows: filtered };
   }
@@ -158,7 +158,7 @@ export class ContainerRepositoryFieldsResolver {
       ?.split(',')
       .map((s) => s.trim())
       .filter(Boolean);
-    const info = await ctx.access.projectFor(repo.path);
+    const info = await ctx.access.projectFor(repo.projectFullPath);
     const actor = info && (await ctx.access.actor(ctx.caller, info));
     const destroy = repo.userPermissions.destroyContainerRepository;
     const host = new URL(ctx.publicUrl).host;

@@ -5,7 +5,7 @@ import { toDate } from '../../db/registry-read-model.js';
 import { escapeLike } from '../../db/sql.js';
 import type { GraphQLContext } from '../context.js';
 import { toGlobalId } from '../global-id.js';
-import { readModel, registryRights, toRepository, visibleProject } from '../loaders.js';
+import { registryRights, toRepository, visibleProject } from '../loaders.js';
 import { type Connection, ConnectionArgs, paginate } from '../pagination.js';
 import {
   type ContainerRepository,
@@ -45,18 +45,18 @@ export class GroupResolver {
       .getKnex()('projects')
       .select('full_path')
       .whereRaw("full_path like ? escape '\\'", [`${escapeLike(group.fullPath)}/%`]);
-    const out: ContainerRepository[] = [];
-    for (const { full_path } of projects) {
-      const info = await ctx.access.projectFor(full_path);
-      if (!info || !(await registryRights(ctx, info)).read) continue;
-      const project = await visibleProject(ctx, full_path);
-      if (!project) continue;
-      for (const row of await readModel(ctx).repositoriesOf(info.id)) {
-        if (name && !row.name.toLowerCase().includes(name.toLowerCase())) continue;
-        out.push(await toRepository(ctx, row, project, info));
-      }
-    }
-    return out;
+    const matches = (row: { name: string }) => !name || row.name.toLowerCase().includes(name.toLowerCase());
+    const perProject = await Promise.all(
+      projects.map(async ({ full_path }) => {
+        const info = await ctx.access.projectFor(full_path);
+        if (!info || !(await registryRights(ctx, info)).read) return [];
+        const project = await visibleProject(ctx, full_path);
+        if (!project) return [];
+        const rows = await ctx.loaders.projectRepositories.load(info.id);
+        return Promise.all(rows.filter(matches).map((row) => toRepository(ctx, row, project, info)));
+      }),
+    );
+    return perProject.flat();
   }
 
   @FieldResolver(() => ContainerRepositoryConnection, {
