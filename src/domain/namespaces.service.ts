@@ -3,9 +3,10 @@
  * a valid registry name prefix; a path belongs to one group or one project, never both.
  */
 import type { EntityManager } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/knex';
+import type { Knex, SqlEntityManager } from '@mikro-orm/knex';
 import { Group } from '../db/entities/group.entity.js';
 import { Project, RegistryAccessLevel, Visibility } from '../db/entities/project.entity.js';
+import { escapeLike } from '../db/sql.js';
 import { componentProblem, MAX_NAME_LENGTH } from '../oci/reference.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 
@@ -97,7 +98,7 @@ export class NamespacesService {
     if (parentPath === undefined) throw new ValidationError(`a project lives in a group: write <group>/${path}`);
     const group = await this.requireGroup(parentPath);
     await this.requireFree(newFullPath);
-    const knex = (this.em as unknown as SqlEntityManager).getKnex();
+    const knex = this.knex();
     const rebase = (value: string) => `${newFullPath}${value.slice(fullPath.length)}`;
     await knex.transaction(async (trx) => {
       await trx('projects').where('id', project.id).update({ full_path: newFullPath, path, group_id: group.id });
@@ -124,6 +125,41 @@ export class NamespacesService {
     this.em.clear();
     this.onChange();
     return (await this.em.findOne(Project, { id: project.id })) as Project;
+  }
+
+  /**
+   * Deletes a project with everything in it, in one transaction: its repositories (tags, manifests, blob
+   * links, upload sessions), members, deploy and job tokens and protection rules. Blob files stay for
+   * garbage collection (other repositories may hold the same bytes).
+   */
+  async deleteProject(fullPath: string): Promise<void> {
+    const project = await this.em.findOne(Project, { fullPath });
+    if (!project) throw new NotFoundError(`no project "${fullPath}"`);
+    await this.knex().transaction((trx) => deleteProjects(trx, trx('projects').select('id').where('id', project.id)));
+    this.em.clear();
+    this.onChange();
+  }
+
+  /** Deletes a group with its subgroups and all their projects (as {@link deleteProject}), in one transaction. */
+  async deleteGroup(fullPath: string): Promise<void> {
+    const group = await this.em.findOne(Group, { fullPath });
+    if (!group) throw new NotFoundError(`no group "${fullPath}"`);
+    const below = `${escapeLike(fullPath)}/%`;
+    await this.knex().transaction(async (trx) => {
+      await deleteProjects(trx, trx('projects').select('id').whereRaw("full_path like ? escape '\\'", [below]));
+      const groups: { id: number }[] = await trx('groups')
+        .select('id')
+        .where('id', group.id)
+        .orWhereRaw("full_path like ? escape '\\'", [below])
+        .orderByRaw('length(full_path) desc');
+      for (const g of groups) await trx('groups').where('id', g.id).delete(); // children before parents
+    });
+    this.em.clear();
+    this.onChange();
+  }
+
+  private knex(): Knex {
+    return (this.em as unknown as SqlEntityManager).getKnex();
   }
 
   listGroups(): Promise<Group[]> {
@@ -156,4 +192,17 @@ export class NamespacesService {
     if ((await this.em.count(Group, { fullPath })) > 0) throw new ConflictError(`"${fullPath}" is already a group`);
     if ((await this.em.count(Project, { fullPath })) > 0) throw new ConflictError(`"${fullPath}" is already a project`);
   }
+}
+
+/**
+ * Deletes the projects that `ids` selects. Links between manifests are removed first (a manifest an index
+ * names may not be deleted before the index); the rest follows by the schema's cascades.
+ */
+async function deleteProjects(trx: Knex.Transaction, ids: Knex.QueryBuilder): Promise<void> {
+  const manifests = trx('manifests')
+    .select('id')
+    .whereIn('repository_id', trx('container_repositories').select('id').whereIn('project_id', ids.clone()));
+  await trx('manifest_references').whereIn('parent_id', manifests.clone()).delete();
+  await trx('manifest_references').whereIn('child_id', manifests.clone()).delete();
+  await trx('projects').whereIn('id', ids.clone()).delete();
 }

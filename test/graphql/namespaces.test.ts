@@ -5,7 +5,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { GroupCreateDocument, ProjectCreateDocument, ProjectUpdateDocument } from '../__generated__/graphql.js';
+import {
+  GroupCreateDocument,
+  GroupDeleteDocument,
+  NamespaceExistsDocument,
+  ProjectCreateDocument,
+  ProjectDeleteDocument,
+  ProjectUpdateDocument,
+} from '../__generated__/graphql.js';
 import { identity, user } from '../auth/helpers.js';
 import { bearer, graphql } from '../helpers/graphql-client.js';
 import { OciClient, ROOT } from '../helpers/oci-client.js';
@@ -98,4 +105,58 @@ test('rename and move a project with images: the new name serves at once, the ol
     'alice',
   );
   assert.ok(taken.errors || (taken.data?.projectUpdate?.errors.length ?? 0) > 0, 'a group that does not exist');
+});
+
+test('projectDelete and groupDelete (Owner): images, tags and the name go at once; the name is free again', async () => {
+  const c = new OciClient(t.url, ROOT);
+  await gql(GroupCreateDocument, { input: { fullPath: 'doomed' } }, 'alice');
+  await gql(GroupCreateDocument, { input: { fullPath: 'doomed/sub' } }, 'alice');
+  for (const p of ['doomed/one', 'doomed/sub/two'])
+    await gql(ProjectCreateDocument, { input: { fullPath: p } }, 'alice');
+  const img = await c.pushImage('doomed/one/web', 'v1');
+  // An index naming the image, so deletion has manifest links to undo.
+  const index = {
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    manifests: [
+      {
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        digest: img.digest,
+        size: Buffer.byteLength(img.bytes),
+        platform: { architecture: 'amd64', os: 'linux' },
+      },
+    ],
+  };
+  assert.equal((await c.pushManifest('doomed/one/web', 'multi', index)).status, 201);
+  await c.pushImage('doomed/sub/two', 'v1');
+  await identity(t).setMember('bob', 'doomed', 'maintainer');
+
+  const byMaintainer = await gql(ProjectDeleteDocument, { input: { fullPath: 'doomed/one' } }, 'bob');
+  assert.equal(byMaintainer.errors?.[0]?.message, NO, 'deleting needs Owner');
+  assert.equal((await c.req('GET', '/v2/doomed/one/web/manifests/v1')).status, 200, 'still there');
+
+  const del = await gql(ProjectDeleteDocument, { input: { fullPath: 'doomed/one', clientMutationId: 'd1' } }, 'alice');
+  assert.deepEqual(del.data?.projectDelete, { clientMutationId: 'd1', errors: [] });
+  const gone = await c.req('GET', '/v2/doomed/one/web/manifests/v1');
+  assert.equal(gone.status, 404);
+  assert.equal(gone.json().errors[0].code, 'NAME_UNKNOWN');
+  const exists = await gql(NamespaceExistsDocument, { fullPath: 'doomed/one' }, 'alice');
+  assert.equal(exists.data?.project, null);
+  const rows = await t.app.db.em.getKnex()('tags').count({ n: '*' }).where('name', 'multi').first();
+  assert.equal(Number(rows?.n), 0, 'the tags went with it');
+
+  const again = await gql(ProjectCreateDocument, { input: { fullPath: 'doomed/one' } }, 'alice');
+  assert.deepEqual(again.data?.projectCreate?.errors, [], 'the name is free again');
+  assert.equal((await c.req('GET', '/v2/doomed/one/web/manifests/v1')).status, 404, 'and holds nothing');
+
+  assert.equal((await gql(GroupDeleteDocument, { input: { fullPath: 'doomed' } }, 'bob')).errors?.[0]?.message, NO);
+  const group = await gql(GroupDeleteDocument, { input: { fullPath: 'doomed' } }, 'alice');
+  assert.deepEqual(group.data?.groupDelete, { errors: [] });
+  for (const path of ['doomed', 'doomed/sub', 'doomed/sub/two', 'doomed/one']) {
+    const left = await gql(NamespaceExistsDocument, { fullPath: path }, 'alice');
+    assert.deepEqual(left.data, { project: null, group: null }, path);
+  }
+  assert.equal((await c.req('GET', '/v2/doomed/sub/two/manifests/v1')).status, 404);
+  const missing = await gql(ProjectDeleteDocument, { input: { fullPath: 'doomed/one' } }, 'alice');
+  assert.equal(missing.errors?.[0]?.message, NO, 'what does not exist is refused as what may not be seen');
 });
