@@ -55,3 +55,21 @@ test('the committed schema.graphql is what the code emits', async () => {
     'run `npm run gen` and commit schema.graphql',
   );
 });
+
+test("GitLab's frontend transport: /api/graphql, and a batch of operations answered in order", async () => {
+  const r = await fetch(`${t.url}/api/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify([
+      { operationName: 'Health', query: print(HealthDocument) },
+      { query: '{ version }' },
+      { query: '{ nope }' },
+    ]),
+  });
+  const body = (await r.json()) as { data?: { health?: { status: string }; version?: string }; errors?: unknown[] }[];
+  assert.equal(body.length, 3, JSON.stringify(body));
+  assert.equal(body[0]?.data?.health?.status, 'ok');
+  assert.equal(body[1]?.data?.version, JSON.parse(readFileSync('package.json', 'utf8')).version);
+  assert.equal(body[2]?.data, undefined);
+  assert.ok(body[2]?.errors?.length, 'a bad operation fails alone');
+});

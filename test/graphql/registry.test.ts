@@ -9,8 +9,11 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import {
   ProjectRepositoriesDocument,
   RepositoryDetailsDocument,
+  TagDetailsDocument,
+  TagProtectionDocument,
   TagReferrersDocument,
 } from '../__generated__/graphql.js';
+import { ProtectionService } from '../../src/domain/protection.service.js';
 import { identity, namespaces, user } from '../auth/helpers.js';
 import { bearer, graphql } from '../helpers/graphql-client.js';
 import { OciClient, ROOT, sha256 } from '../helpers/oci-client.js';
@@ -253,5 +256,88 @@ test('tag referrers: signatures and SBOMs of a tag, filtered by artifact type', 
   assert.deepEqual(
     sboms.containerRepository?.tags?.nodes?.[0]?.referrers?.map((r) => r.artifactType),
     ['application/spdx+json'],
+  );
+});
+
+test('tagDetails: the platform of an image, the platform manifests of an index', async () => {
+  const c = new OciClient(t.url, ROOT);
+  const name = 'gr/app/multi';
+  const arm = await c.pushImage(name, 'arm', {
+    config: { architecture: 'arm64', os: 'linux', variant: 'v8', rootfs: { type: 'layers', diff_ids: [] } },
+  });
+  const amd = await c.pushImage(name, 'amd');
+  const OCI = 'application/vnd.oci.image.manifest.v1+json';
+  const index = {
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    manifests: [
+      {
+        mediaType: OCI,
+        digest: amd.digest,
+        size: Buffer.byteLength(amd.bytes),
+        platform: { architecture: 'amd64', os: 'linux' },
+      },
+      {
+        mediaType: OCI,
+        digest: arm.digest,
+        size: Buffer.byteLength(arm.bytes),
+        platform: { architecture: 'arm64', os: 'linux', variant: 'v8' },
+      },
+    ],
+  };
+  const r = await c.pushManifest(name, 'latest', index);
+  assert.equal(r.status, 201);
+  const list = await gql(ProjectRepositoriesDocument, { fullPath: 'gr/app', name: 'multi' });
+  const id = list.project?.containerRepositories?.nodes?.[0]?.id as string;
+
+  const image = (await gql(TagDetailsDocument, { id, name: 'arm' })).containerRepository?.tagDetails;
+  assert.equal(image?.digest, arm.digest);
+  assert.equal(image?.path, `${name}:arm`);
+  assert.equal(image?.location, `registry.example.com/${name}:arm`);
+  assert.deepEqual(image?.platform, { architecture: 'arm64', os: 'linux', osVersion: null, variant: 'v8' });
+  assert.equal(image?.manifests, null, 'an image has no platform manifests');
+  const layers = arm.layers.reduce((n, l) => n + l.size, 0);
+  assert.equal(Number(image?.totalSize), Buffer.byteLength(arm.bytes) + arm.config.size + layers);
+
+  const multi = (await gql(TagDetailsDocument, { id, name: 'latest' })).containerRepository?.tagDetails;
+  assert.equal(multi?.digest, r.headers.get('docker-content-digest'));
+  assert.equal(multi?.mediaType, 'application/vnd.oci.image.index.v1+json');
+  assert.equal(multi?.platform, null, 'an index has no single platform');
+  assert.deepEqual(multi?.manifests, [
+    {
+      digest: amd.digest,
+      mediaType: OCI,
+      size: String(Buffer.byteLength(amd.bytes)),
+      platform: { architecture: 'amd64', os: 'linux', variant: null },
+    },
+    {
+      digest: arm.digest,
+      mediaType: OCI,
+      size: String(Buffer.byteLength(arm.bytes)),
+      platform: { architecture: 'arm64', os: 'linux', variant: 'v8' },
+    },
+  ]);
+  assert.equal((await gql(TagDetailsDocument, { id, name: 'nope' })).containerRepository?.tagDetails, null);
+  assert.equal((await gql(TagDetailsDocument, { id, name: '../x' })).containerRepository?.tagDetails, null);
+});
+
+test("a tag's protection: the highest levels of the matching tag rules, and what it means for deleting", async () => {
+  const c = new OciClient(t.url, ROOT);
+  for (const tag of ['v1', 'release-1', 'dev']) await c.pushImage('gr/app/guarded', tag);
+  const rules = new ProtectionService(t.app.db.em.fork(), () => t.app.access.changed());
+  await rules.addTagRule('gr/app', { pattern: 'release-.*', push: 'maintainer', delete: 'maintainer' });
+  await rules.addTagRule('gr/app', { pattern: '^release-1$', push: 'maintainer', delete: 'owner' });
+  await rules.addTagRule('gr/app', { pattern: '^v', push: 'maintainer', delete: 'maintainer' });
+  const list = await gql(ProjectRepositoriesDocument, { fullPath: 'gr/app', name: 'guarded' });
+  const id = list.project?.containerRepositories?.nodes?.[0]?.id as string;
+  const tags = (await gql(TagProtectionDocument, { id })).containerRepository?.tags?.nodes ?? [];
+  assert.deepEqual(
+    tags.map((n) => [n?.name, n?.protection, n?.userPermissions.destroyContainerRepositoryTag]),
+    [
+      ['dev', null, true],
+      ['release-1', { minimumAccessLevelForPush: 'MAINTAINER', minimumAccessLevelForDelete: 'OWNER' }, false],
+      ['v1', { minimumAccessLevelForPush: 'MAINTAINER', minimumAccessLevelForDelete: 'MAINTAINER' }, false],
+    ],
+    'the Developer may delete only the unprotected tag',
   );
 });
