@@ -88,9 +88,10 @@ export function allowedActions(actor: Actor, project: ProjectAccess): Set<Regist
     case 'user':
       if (hasScope(actor, 'api', 'read_api', 'read_registry') && canView(project, true, role)) allowed.add('pull');
       if (hasScope(actor, 'api', 'write_registry') && role >= AccessLevel.Developer) allowed.add('push');
-      // Deleting through the registry needs Maintainer and, for a token, the `api` scope (GitLab's
-      // admin_container_image); read_registry/write_registry tokens never delete.
-      if (hasScope(actor, 'api') && role >= AccessLevel.Maintainer) allowed.add('delete');
+      // Deleting images and tags needs Developer (GitLab's permissions table and its GraphQL
+      // destroy_container_image) and, for a token, the `api` scope; read_registry/write_registry tokens
+      // never delete. GitLab's /jwt/auth asked Maintainer for the same deletion: berth has one rule.
+      if (hasScope(actor, 'api') && role >= AccessLevel.Developer) allowed.add('delete');
       break;
     case 'deploy_token':
       if (!actor.tokenCoversProject) {

@@ -1,7 +1,6 @@
 /** Loads what resolvers return, with the caller's visibility applied (the same rules as /v2). */
 import type { ProjectInfo } from '../auth/access.service.js';
 import { canReadProject } from '../auth/policy.js';
-import { AccessLevel } from '../db/entities/member.entity.js';
 import { RegistryReadModel, type RepositoryListRow, toDate } from '../db/registry-read-model.js';
 import type { GraphQLContext } from './context.js';
 import { toGlobalId } from './global-id.js';
@@ -33,20 +32,16 @@ export async function visibleProject(ctx: GraphQLContext, fullPath: string): Pro
 }
 
 /**
- * Whether the caller may read the registry of `info` (pull), and destroy its images (Developer+). Rights
- * belong to the project, so they are asked for by the project's path: every repository of a page shares
+ * Whether the caller may read the registry of `info` (pull) and destroy its images and tags: the very
+ * actions /v2 grants (auth/policy.ts `allowedActions`), so the two APIs cannot disagree. Rights belong to the project, so they are asked for by the project's path: every repository of a page shares
  * one cached answer instead of a project lookup each.
  */
 export async function registryRights(
   ctx: GraphQLContext,
   info: ProjectInfo,
 ): Promise<{ read: boolean; destroy: boolean }> {
-  const { actions, actor } = await ctx.access.actions(ctx.caller, info.fullPath);
-  const role = actor ? (actor.admin ? AccessLevel.Owner : actor.role) : 0;
-  return {
-    read: actions.has('pull'),
-    destroy: info.registryAccessLevel !== 'disabled' && ctx.caller.kind === 'user' && role >= AccessLevel.Developer,
-  };
+  const { actions } = await ctx.access.actions(ctx.caller, info.fullPath);
+  return { read: actions.has('pull'), destroy: actions.has('delete') };
 }
 
 export async function toRepository(

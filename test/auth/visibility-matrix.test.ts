@@ -1,10 +1,19 @@
 /**
  * Every cell of GitLab's registry visibility table and role matrix, through real HTTP: each principal gets
  * its token from /jwt/auth and then pulls (GET manifest), pushes (POST upload) and deletes (DELETE of an
- * absent tag: 404 when allowed, so nothing is destroyed) in each kind of project.
+ * absent tag: 404 when allowed, so nothing is destroyed) in each kind of project. The same principal then
+ * asks GraphQL (with an `api` personal access token): it lists the repositories exactly where /v2 lets it
+ * pull, shows `destroyContainerRepository` / `destroyContainerRepositoryTag` exactly where /v2 lets it
+ * delete, and `destroyContainerRepositoryTags` (of an absent tag) is refused exactly there too.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import {
+  MatrixDestroyTagsDocument,
+  MatrixProjectDocument,
+  MatrixRepositoryDocument,
+} from '../__generated__/graphql.js';
+import { bearer, graphql } from '../helpers/graphql-client.js';
 import { type Credentials, OciClient } from '../helpers/oci-client.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { claims, identity, namespaces, seedImage, tokenResponse, user } from './helpers.js';
@@ -22,7 +31,7 @@ const PROJECTS = [
   { path: 'vis/private-disabled', visibility: 'private', registry: 'disabled' },
 ] as const;
 
-/** GitLab's table (gitlab-api.md §5) for view/pull; push Developer+, delete Maintainer+; disabled: nothing. */
+/** GitLab's table (gitlab-api.md §5) for view/pull; push and delete Developer+; disabled: nothing. */
 function expected(who: string, project: (typeof PROJECTS)[number]): Cell[] {
   if (project.registry === 'disabled') return [];
   const roles = ['anonymous', 'outsider', 'guest', 'reporter', 'developer', 'maintainer', 'owner', 'admin'];
@@ -37,12 +46,18 @@ function expected(who: string, project: (typeof PROJECTS)[number]): Cell[] {
     (open && project.visibility === 'internal' && signedIn);
   if (pull) cells.push('pull');
   if (rank >= roles.indexOf('developer')) cells.push('push');
-  if (rank >= roles.indexOf('maintainer')) cells.push('delete');
+  if (rank >= roles.indexOf('developer')) cells.push('delete');
   return cells;
 }
 
 let t: TestApp;
 const principals = new Map<string, Credentials | undefined>();
+/** Personal access tokens (`api`) of the signed-in principals, for GraphQL. */
+const apiTokens = new Map<string, string>();
+/** Each project's repository id, as an administrator sees it. */
+const repositoryIds = new Map<string, string>();
+const NO_PERMISSION =
+  "The resource that you are attempting to access does not exist or you don't have permission to perform this action";
 
 before(async () => {
   t = await startTestApp();
@@ -59,7 +74,41 @@ before(async () => {
     await identity(t).setMember(role, 'vis', role);
   }
   principals.set('admin', await user(t, 'admin', true));
+  for (const [who, cred] of principals) {
+    if (cred)
+      apiTokens.set(who, (await identity(t).createPersonalAccessToken(who, { name: 'ui', scopes: ['api'] })).secret);
+  }
+  for (const p of PROJECTS) {
+    const r = await graphql(t.url, MatrixProjectDocument, { fullPath: p.path }, bearer(apiTokens.get('admin')));
+    const id = r.data?.project?.containerRepositories?.nodes?.[0]?.id;
+    if (id) repositoryIds.set(p.path, id);
+  }
 });
+
+/** What GraphQL shows and allows `who` in `project`, in /v2's terms. */
+async function viaGraphQL(who: string, project: (typeof PROJECTS)[number]): Promise<Cell[]> {
+  const auth = bearer(apiTokens.get(who));
+  const cells: Cell[] = [];
+  const listed = (await graphql(t.url, MatrixProjectDocument, { fullPath: project.path }, auth)).data?.project
+    ?.containerRepositories?.nodes;
+  const id = repositoryIds.get(project.path);
+  if (!id) return cells; // registry disabled: not even an administrator lists it
+  const byId = (await graphql(t.url, MatrixRepositoryDocument, { id }, auth)).data?.containerRepository;
+  assert.equal(!!byId, (listed?.length ?? 0) > 0, `${who} ${project.path}: listed and found by id agree`);
+  if (byId) cells.push('pull');
+  const repo = listed?.[0];
+  const destroy = repo?.userPermissions.destroyContainerRepository ?? false;
+  for (const tag of repo?.tags?.nodes ?? []) {
+    assert.equal(tag?.userPermissions.destroyContainerRepositoryTag, destroy, `${who} ${project.path} tag permission`);
+  }
+  const mutation = await graphql(t.url, MatrixDestroyTagsDocument, { id }, auth);
+  const refused = mutation.errors?.[0]?.message === NO_PERMISSION;
+  if (!refused) assert.deepEqual(mutation.data?.destroyContainerRepositoryTags, { deletedTagNames: [], errors: [] });
+  if (who !== 'anonymous')
+    assert.equal(!refused, destroy, `${who} ${project.path}: the mutation agrees with userPermissions`);
+  if (!refused) cells.push('delete');
+  return cells;
+}
 after(() => t.close());
 
 async function attempt(token: string, path: string, cell: Cell): Promise<number> {
@@ -86,6 +135,11 @@ describe('visibility × registry access × role', () => {
           const denied = who === 'anonymous' ? 401 : 403;
           assert.equal(status, want.includes(cell) ? OK[cell] : denied, `${who} ${cell} ${project.path}`);
         }
+        assert.deepEqual(
+          await viaGraphQL(who, project),
+          want.filter((c) => c !== 'push'),
+          `${who} on ${project.path}: GraphQL agrees with /v2`,
+        );
       }
     });
   }

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { ProtectionService } from '../../src/domain/protection.service.js';
 import {
   ProjectRepositoriesDocument,
   RepositoryDetailsDocument,
@@ -13,7 +14,6 @@ import {
   TagProtectionDocument,
   TagReferrersDocument,
 } from '../__generated__/graphql.js';
-import { ProtectionService } from '../../src/domain/protection.service.js';
 import { identity, namespaces, user } from '../auth/helpers.js';
 import { bearer, graphql } from '../helpers/graphql-client.js';
 import { OciClient, ROOT, sha256 } from '../helpers/oci-client.js';
@@ -21,6 +21,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 let token: string;
+let readOnly: string;
 const pushed = new Map<string, Awaited<ReturnType<OciClient['pushImage']>>>();
 
 before(async () => {
@@ -41,7 +42,8 @@ before(async () => {
   }
   await user(t, 'dev');
   await identity(t).setMember('dev', 'gr', 'developer');
-  token = (await identity(t).createPersonalAccessToken('dev', { name: 'ui', scopes: ['read_api'] })).secret;
+  token = (await identity(t).createPersonalAccessToken('dev', { name: 'ui', scopes: ['api'] })).secret;
+  readOnly = (await identity(t).createPersonalAccessToken('dev', { name: 'ro', scopes: ['read_api'] })).secret;
 });
 after(() => t.close());
 
@@ -71,6 +73,14 @@ test("a project's repositories: count, fields, name filter, sort and pages", asy
   assert.equal(web?.expirationPolicyCleanupStatus, 'UNSCHEDULED');
   assert.equal(web?.protectionRuleExists, false);
   assert.equal(web?.userPermissions.destroyContainerRepository, true, 'a Developer may');
+  const viaReadApi = await graphql(t.url, ProjectRepositoriesDocument, { fullPath: 'gr/app' }, bearer(readOnly));
+  assert.equal(viaReadApi.data?.project?.containerRepositoriesCount, 3, 'read_api reads');
+  assert.ok(
+    viaReadApi.data?.project?.containerRepositories?.nodes?.every(
+      (n) => n?.userPermissions.destroyContainerRepository === false,
+    ),
+    'but a read_api token cannot delete, and its permissions say so',
+  );
   assert.ok(Date.parse(web?.updatedAt ?? '') >= Date.parse(web?.createdAt ?? ''));
 
   const desc = await gql(ProjectRepositoriesDocument, { fullPath: 'gr/app', sort: 'NAME_DESC' });
