@@ -12,6 +12,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildLayout, type Layout, writeRandomFile } from './data.js';
+import { latencyTable, measureGraphQL } from './graphql.js';
 import { load } from './load.js';
 import { MANIFEST_ACCEPT, RegistryClient } from './ops.js';
 import { failures, markdownTable, type Row, textTable, verdict } from './report.js';
@@ -28,6 +29,7 @@ const WARMUP_SECONDS = 1;
 const CONNECTIONS = 32;
 const SMALL_IMAGE_LAYERS = QUICK ? [8 * MiB, 8 * MiB, 8 * MiB] : [30 * MiB, 30 * MiB, 30 * MiB];
 const SKOPEO_TIMEOUT = 20 * 60_000;
+const GRAPHQL_RUNS = QUICK ? { requests: 40, warmup: 5 } : { requests: 200, warmup: 20 };
 
 /** Image names, the same on both registries; berth needs them inside project bench/app. */
 const IMG = 'bench/app/img';
@@ -188,7 +190,7 @@ async function machine(): Promise<string[]> {
   ];
 }
 
-function markdown(rows: Row[], header: string[], notes: string[]): string {
+function markdown(rows: Row[], header: string[], notes: string[], extra: string[]): string {
   const failed = failures(rows);
   return [
     '# Benchmarks',
@@ -204,6 +206,7 @@ function markdown(rows: Row[], header: string[], notes: string[]): string {
     '',
     markdownTable(rows),
     '',
+    ...extra,
     '## How each figure is taken',
     '',
     ...notes.map((n) => `- ${n}`),
@@ -232,6 +235,7 @@ async function main(): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   const rows: Row[] = [];
+  let graphqlFailed = false;
   try {
     log(`berth bench${QUICK ? ' (BENCH_QUICK=1)' : ''}: data in ${tmp}`);
     const busyBefore = await cpuBusy(2000);
@@ -425,6 +429,20 @@ async function main(): Promise<number> {
       return v;
     });
 
+    // After the RSS reading: the GraphQL seed and queries are not part of the registry comparison.
+    log('measuring GraphQL latency (berth alone) …');
+    let graphqlSection: string[];
+    try {
+      const results = await measureGraphQL(berth.base, berth.credentials, GRAPHQL_RUNS);
+      const table = latencyTable(results);
+      log(`\n${table.text}`);
+      graphqlSection = ['## GraphQL (berth alone)', '', table.markdown, ''];
+    } catch (err) {
+      log(`GraphQL measurement failed: ${(err as Error).message}`);
+      graphqlSection = ['## GraphQL (berth alone)', '', `ERROR: ${(err as Error).message}`, ''];
+      graphqlFailed = true;
+    }
+
     const busyAfter = await cpuBusy(2000);
     const header = [
       ...(await machine()),
@@ -436,6 +454,7 @@ async function main(): Promise<number> {
       `Uploads: node:http with keep-alive, body streamed from the ${bigLabel} random test file. Monolithic = POST /blobs/uploads/ then PUT <Location>?digest= with the whole body; chunked = ${fmtSize(CHUNK)} PATCHes with Content-Range, then PUT ?digest= without a body. Each registry gets its own repository for each (\`${MONO}\`, \`${CHUNKED}\`). \`sync\` runs before each timed transfer.`,
       `skopeo: \`skopeo copy -q --preserve-digests\` from/to an OCI layout (\`oci:<dir>:v1\`) with \`--dest-tls-verify=false\` / \`--src-tls-verify=false\`; layers are random bytes typed \`application/vnd.oci.image.layer.v1.tar\`, so --preserve-digests keeps skopeo from gzipping them on push or pull. Each pull goes to an empty directory. berth runs its four skopeo steps (push and pull of each image) before docker-registry runs the same four, so both see the same delay between pushing and pulling.`,
       'Peak RSS: VmHWM from /proc/<pid>/status of the server process after all measurements (docker-registry shown for reference; the target is on berth alone).',
+      `GraphQL: project \`bench/gql\` with 50 repositories × 21 tags (a distinct manifest per tag) pushed through /v2; each query is sent by one client, one request at a time, with the bench user's personal access token: ${GRAPHQL_RUNS.warmup} unmeasured, then ${GRAPHQL_RUNS.requests} measured for the page and 5× as many for the tag page. "SQL statements" is the rise of \`berth_db_queries_total{origin="graphql"}\` at /metrics over one warm request.`,
       'berth runs as `node dist/src/main.js` with SQLite and the filesystem driver, BERTH_LOG_LEVEL=warn; docker-registry with the filesystem driver, log level error, access log off.',
     ];
     const text = textTable(rows);
@@ -446,10 +465,10 @@ async function main(): Promise<number> {
       log('\nFailures:');
       for (const f of failed) log(`\n${f}`);
     }
-    const md = markdown(rows, header, notes);
+    const md = markdown(rows, header, notes, graphqlSection);
     await writeFile(join(ROOT, 'BENCHMARKS.md'), md);
     log(`\nwrote ${join(ROOT, 'BENCHMARKS.md')}`);
-    return rows.some((r) => verdict(r) === 'error') ? 1 : 0;
+    return rows.some((r) => verdict(r) === 'error') || graphqlFailed ? 1 : 0;
   } finally {
     await cleanup();
     process.removeListener('SIGINT', onSignal);
