@@ -110,6 +110,27 @@ test("a project's repositories: count, fields, name filter, sort and pages", asy
     p2.project?.containerRepositories?.nodes?.map((n) => n?.name),
     ['worker'],
   );
+  // Backwards: the last page, then the one before it, by `last` / `before`.
+  const b1 = await gql(ProjectRepositoriesDocument, { fullPath: 'gr/app', sort: 'NAME_ASC', last: 2 });
+  assert.deepEqual(
+    b1.project?.containerRepositories?.nodes?.map((n) => n?.name),
+    ['web', 'worker'],
+  );
+  assert.equal(b1.project?.containerRepositories?.pageInfo.hasPreviousPage, true);
+  assert.equal(b1.project?.containerRepositories?.pageInfo.hasNextPage, false);
+  const b2 = await gql(ProjectRepositoriesDocument, {
+    fullPath: 'gr/app',
+    sort: 'NAME_ASC',
+    last: 2,
+    before: b1.project?.containerRepositories?.pageInfo.startCursor,
+  });
+  assert.deepEqual(
+    b2.project?.containerRepositories?.nodes?.map((n) => n?.name),
+    ['api'],
+  );
+  assert.equal(b2.project?.containerRepositories?.pageInfo.hasPreviousPage, false);
+  const negative = await graphql(t.url, ProjectRepositoriesDocument, { fullPath: 'gr/app', first: -1 }, bearer(token));
+  assert.match(negative.errors?.[0]?.message ?? '', /must not be negative/);
   assert.equal(p2.project?.containerRepositories?.pageInfo.hasNextPage, false);
   assert.equal(p2.project?.containerRepositories?.pageInfo.hasPreviousPage, true);
 
