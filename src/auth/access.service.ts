@@ -26,6 +26,8 @@ import {
 import type { ActorRef } from './registry-token.js';
 
 const TTL_MS = 1000;
+/** Ids per `in (…)` list: well below SQLite's and PostgreSQL's limits on bound parameters. */
+const IN_LIST_MAX = 5000;
 
 /** A credential as it stands now; undefined from {@link AccessService.credential} once revoked, expired or blocked. */
 export interface Credential {
@@ -176,14 +178,7 @@ export class AccessService {
         .select('id', 'full_path', 'visibility', 'container_registry_access_level')
         .whereIn('full_path', candidates);
       const best = rows.sort((a, b) => b.full_path.length - a.full_path.length)[0];
-      return (
-        best && {
-          id: best.id,
-          fullPath: best.full_path,
-          visibility: best.visibility,
-          registryAccessLevel: best.container_registry_access_level,
-        }
-      );
+      return best && toProjectInfo(best);
     });
   }
 
@@ -244,24 +239,117 @@ export class AccessService {
   }
 
   private rules(projectId: number): Promise<Rules> {
-    return this.cached(`rules:${projectId}`, async () => {
-      const [repo, tags] = await Promise.all([
-        this.knex('container_repository_protection_rules').select().where('project_id', projectId),
-        this.knex('container_tag_protection_rules').select().where('project_id', projectId),
-      ]);
-      return {
-        repository: repo.map((r) => ({
-          pattern: globToRegExp(r.repository_path_pattern),
-          push: protectionLevelValue(r.minimum_access_level_for_push),
-          delete: protectionLevelValue(r.minimum_access_level_for_delete),
-        })),
-        tags: tags.map((r) => ({
-          pattern: RE2JS.compile(r.tag_name_pattern),
-          push: protectionLevelValue(r.minimum_access_level_for_push),
-          delete: protectionLevelValue(r.minimum_access_level_for_delete),
-        })),
-      };
-    });
+    return this.cached(`rules:${projectId}`, async () => (await this.loadRules([projectId])).get(projectId) as Rules);
+  }
+
+  /** The protection rules of these projects: two statements however many. */
+  private async loadRules(projectIds: number[]): Promise<Map<number, Rules>> {
+    const out = new Map<number, Rules>(projectIds.map((id) => [id, { repository: [], tags: [] }]));
+    const [repo, tags] = await Promise.all(
+      ['container_repository_protection_rules', 'container_tag_protection_rules'].map(async (table) => {
+        const rows: Record<string, string & number>[] = [];
+        for (let i = 0; i < projectIds.length; i += IN_LIST_MAX) {
+          rows.push(
+            ...(await this.knex(table)
+              .select()
+              .whereIn('project_id', projectIds.slice(i, i + IN_LIST_MAX))),
+          );
+        }
+        return rows;
+      }),
+    );
+    for (const r of repo) {
+      out.get(r.project_id)?.repository.push({
+        pattern: globToRegExp(r.repository_path_pattern),
+        push: protectionLevelValue(r.minimum_access_level_for_push),
+        delete: protectionLevelValue(r.minimum_access_level_for_delete),
+      });
+    }
+    for (const r of tags) {
+      out.get(r.project_id)?.tags.push({
+        pattern: RE2JS.compile(r.tag_name_pattern),
+        push: protectionLevelValue(r.minimum_access_level_for_push),
+        delete: protectionLevelValue(r.minimum_access_level_for_delete),
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Every project below the group at `groupPath`, loaded in one statement, with what deciding `cred`'s
+   * access to each needs (its role in each, each one's protection rules) loaded in one or two more and put
+   * in the cache: a group page asks the same questions as a project page, project by project, without a
+   * statement per project.
+   */
+  projectsBelow(groupPath: string, cred: Credential): Promise<ProjectInfo[]> {
+    return this.projectsWhere(
+      cred,
+      (q) => q.whereRaw("full_path like ? escape '\\'", [`${escapeLike(groupPath)}/%`]),
+      true,
+    );
+  }
+
+  /**
+   * Every project whose name or full path contains `search` (all without one), as {@link projectsBelow}
+   * but without the protection rules (a project list shows none).
+   */
+  projectsMatching(search: string | undefined, cred: Credential): Promise<ProjectInfo[]> {
+    const like = `%${escapeLike((search ?? '').toLowerCase())}%`;
+    return this.projectsWhere(
+      cred,
+      (q) =>
+        search
+          ? q.whereRaw("(lower(name) like ? escape '\\' or lower(full_path) like ? escape '\\')", [like, like])
+          : q,
+      false,
+    );
+  }
+
+  private async projectsWhere(
+    cred: Credential,
+    filter: (q: Knex.QueryBuilder) => Knex.QueryBuilder,
+    withRules: boolean,
+  ): Promise<ProjectInfo[]> {
+    const rows = await filter(
+      this.knex('projects').select('id', 'full_path', 'visibility', 'container_registry_access_level'),
+    ).orderBy('full_path');
+    const projects: ProjectInfo[] = rows.map(toProjectInfo);
+    if (projects.length === 0) return projects;
+    const cache = this.cache;
+    const prime = <T>(key: string, value: T) => {
+      if (!cache.get(key)) cache.set(key, Promise.resolve(value));
+    };
+    for (const p of projects) prime(`proj:${p.fullPath}`, p);
+    const [rules, roles] = await Promise.all([
+      withRules ? this.loadRules(projects.map((p) => p.id)) : undefined,
+      cred.userId === undefined ? undefined : this.rolesIn(cred.userId, projects),
+    ]);
+    for (const p of projects) {
+      if (rules) prime(`rules:${p.id}`, rules.get(p.id));
+      if (roles && cred.userId !== undefined) prime(`role:${cred.userId}:${p.id}`, roles.get(p.id) ?? 0);
+    }
+    return projects;
+  }
+
+  /** The user's role in each project (as {@link role}), from one statement over all their memberships. */
+  private async rolesIn(userId: number, projects: ProjectInfo[]): Promise<Map<number, number>> {
+    const memberships: { project_id: number | null; full_path: string | null; level: number }[] = await this.knex(
+      'members as m',
+    )
+      .leftJoin('groups as g', 'g.id', 'm.group_id')
+      .select('m.project_id', 'g.full_path', 'm.access_level as level')
+      .where('m.user_id', userId)
+      .andWhere((q) => q.whereNull('m.expires_at').orWhere('m.expires_at', '>', this.dialectNow(new Date())));
+    const out = new Map<number, number>();
+    for (const p of projects) {
+      let best = 0;
+      for (const m of memberships) {
+        const applies = m.project_id === p.id || (m.full_path !== null && p.fullPath.startsWith(`${m.full_path}/`));
+        if (applies) best = Math.max(best, Number(m.level));
+      }
+      out.set(p.id, best);
+    }
+    return out;
   }
 
   /**
@@ -356,6 +444,15 @@ export function globToRegExp(pattern: string): RegExp {
     .map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
     .join('.*');
   return new RegExp(`^${body}$`, 'i');
+}
+
+function toProjectInfo(row: Record<string, unknown>): ProjectInfo {
+  return {
+    id: Number(row.id),
+    fullPath: String(row.full_path),
+    visibility: row.visibility as Visibility,
+    registryAccessLevel: row.container_registry_access_level as RegistryAccessLevel,
+  };
 }
 
 function parseScopes(raw: unknown): string[] {

@@ -17,6 +17,12 @@ export interface RepositoryListRow {
   status?: string;
 }
 
+export interface ProjectRow {
+  name: string;
+  path: string;
+  createdAt: Date;
+}
+
 export interface TagRow {
   name: string;
   createdAt: Date;
@@ -254,6 +260,19 @@ export class RegistryReadModel {
       lastPublishedAt: last,
       status: r.status ? String(r.status) : undefined,
     };
+  }
+
+  /** Name, path and creation time of each of these projects. */
+  async projectRows(ids: readonly number[]): Promise<Map<number, ProjectRow>> {
+    const rows = await this.knex('projects')
+      .select('id', 'name', 'path', 'created_at')
+      .whereIn('id', ids as number[]);
+    return new Map(
+      rows.map((r: Record<string, unknown>) => [
+        Number(r.id),
+        { name: String(r.name), path: String(r.path), createdAt: toDate(r.created_at) },
+      ]),
+    );
   }
 
   /** The repositories of each of these projects, with their tag counts and last publication. */

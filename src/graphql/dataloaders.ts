@@ -5,7 +5,13 @@
  * statement-count test in test/graphql/n-plus-one.test.ts holds it to that).
  */
 import DataLoader from 'dataloader';
-import type { RegistryReadModel, RepositoryListRow, TagPage, TagPageArgs } from '../db/registry-read-model.js';
+import type {
+  ProjectRow,
+  RegistryReadModel,
+  RepositoryListRow,
+  TagPage,
+  TagPageArgs,
+} from '../db/registry-read-model.js';
 
 export interface TagPageKey {
   repositoryId: number;
@@ -24,6 +30,8 @@ export interface Referrer {
 }
 
 export interface Loaders {
+  /** Name, path and creation time of a project, by id. */
+  project: DataLoader<number, ProjectRow | undefined>;
   /** The repositories of a project (with tag counts), by project id. */
   projectRepositories: DataLoader<number, RepositoryListRow[]>;
   tagPage: DataLoader<TagPageKey, TagPage, string>;
@@ -32,6 +40,8 @@ export interface Loaders {
   /** Deduplicated bytes, by repository id. */
   repositorySize: DataLoader<number, number>;
   referrers: DataLoader<ReferrerKey, Referrer[], string>;
+  /** Computes `load` once per request for `key` (a field that two resolvers of one request both need). */
+  once<T>(key: string, load: () => Promise<T>): Promise<T>;
 }
 
 /** Groups `keys` by `groupOf`, runs `load` once per group, and returns results in the keys' order. */
@@ -56,7 +66,20 @@ async function byGroup<K, V>(
 }
 
 export function createLoaders(model: RegistryReadModel): Loaders {
+  const computed = new Map<string, Promise<unknown>>();
   return {
+    once<T>(key: string, load: () => Promise<T>): Promise<T> {
+      let pending = computed.get(key) as Promise<T> | undefined;
+      if (!pending) {
+        pending = load();
+        computed.set(key, pending);
+      }
+      return pending;
+    },
+    project: new DataLoader(async (ids) => {
+      const found = await model.projectRows(ids);
+      return ids.map((id) => found.get(id));
+    }),
     projectRepositories: new DataLoader(async (ids) => {
       const found = await model.repositoriesOf(ids);
       return ids.map((id) => found.get(id) ?? []);

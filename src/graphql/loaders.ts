@@ -1,7 +1,7 @@
 /** Loads what resolvers return, with the caller's visibility applied (the same rules as /v2). */
 import type { ProjectInfo } from '../auth/access.service.js';
 import { canReadProject } from '../auth/policy.js';
-import { RegistryReadModel, type RepositoryListRow, toDate } from '../db/registry-read-model.js';
+import { RegistryReadModel, type RepositoryListRow } from '../db/registry-read-model.js';
 import type { GraphQLContext } from './context.js';
 import { toGlobalId } from './global-id.js';
 import type { ContainerRepository, ContainerRepositoryDetails } from './types/container-repository.type.js';
@@ -18,7 +18,8 @@ export async function visibleProject(ctx: GraphQLContext, fullPath: string): Pro
   if (!info || info.fullPath !== fullPath) return null;
   const actor = await ctx.access.actor(ctx.caller, info);
   if (!canReadProject(info.visibility, ctx.caller.kind !== 'anonymous', actor.role, actor.admin)) return null;
-  const row = await ctx.db.em.getKnex()('projects').first('name', 'path', 'created_at').where('id', info.id);
+  const row = await ctx.loaders.project.load(info.id);
+  if (!row) return null;
   return {
     dbId: info.id,
     id: toGlobalId('Project', info.id),
@@ -27,7 +28,7 @@ export async function visibleProject(ctx: GraphQLContext, fullPath: string): Pro
     fullPath: info.fullPath,
     visibility: info.visibility,
     containerRegistryAccessLevel: info.registryAccessLevel as unknown as ContainerRegistryAccessLevel,
-    createdAt: toDate(row.created_at),
+    createdAt: row.createdAt,
   };
 }
 

@@ -5,7 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ProjectRegistryPageDocument } from '../__generated__/graphql.js';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import {
+  GroupRegistryPageDocument,
+  ProjectRegistryPageDocument,
+  ProjectsListDocument,
+} from '../__generated__/graphql.js';
 import { identity, user } from '../auth/helpers.js';
 import { bearer, graphql } from '../helpers/graphql-client.js';
 import { OciClient, ROOT } from '../helpers/oci-client.js';
@@ -22,8 +27,16 @@ before(async () => {
   const c = new OciClient(t.url, ROOT);
   await seedProject(c, 'np/big', 50, 21);
   await seedProject(c, 'np/small', 2, 2);
+  // Groups: one with 10 projects in two levels of subgroups (3 repositories × 2 tags each), one with 1 × 1 × 1.
+  for (let i = 0; i < 10; i++) {
+    const path = `wide/${i < 5 ? 'a' : 'b/c'}/p${i}`;
+    await t.project(path);
+    await seedProject(c, path, 3, 2);
+  }
+  await t.project('narrow/p0');
+  await seedProject(c, 'narrow/p0', 1, 1);
   await user(t, 'viewer');
-  await identity(t).setMember('viewer', 'np', 'reporter');
+  for (const g of ['np', 'wide', 'narrow']) await identity(t).setMember('viewer', g, 'reporter');
   token = (await identity(t).createPersonalAccessToken('viewer', { name: 'ui', scopes: ['read_api'] })).secret;
 });
 after(() => t.close());
@@ -34,14 +47,19 @@ async function graphqlStatements(): Promise<number> {
   return m ? Number(m[1]) : 0;
 }
 
-/** Runs the page query with cold caches and returns its data and the statements it cost. */
-async function page(fullPath: string, repositories: number, tags: number) {
+/** Runs `doc` with cold caches and returns its data and the statements it cost. */
+async function measured<R, V>(doc: TypedDocumentNode<R, V>, variables: V): Promise<{ data: R; statements: number }> {
   t.app.access.changed(); // cold: the access caches are refilled inside the measured request
   const before = await graphqlStatements();
-  const body = await graphql(t.url, ProjectRegistryPageDocument, { fullPath, repositories, tags }, bearer(token));
+  const body = await graphql(t.url, doc, variables, bearer(token));
   const statements = (await graphqlStatements()) - before;
   assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-  return { project: body.data!.project!, statements };
+  return { data: body.data as R, statements };
+}
+
+async function page(fullPath: string, repositories: number, tags: number) {
+  const { data, statements } = await measured(ProjectRegistryPageDocument, { fullPath, repositories, tags });
+  return { project: data.project!, statements };
 }
 
 test('a page of 50 repositories × their first 20 tags costs the same statements as 2 × 2', async () => {
@@ -76,6 +94,32 @@ test('a page of 50 repositories × their first 20 tags costs the same statements
   console.log(`statements: 50 × 20 page ${big.statements}, 2 × 2 page ${small.statements}`);
   assert.ok(small.statements > 0, 'the counter counts');
   assert.equal(big.statements, small.statements);
+});
+
+test("a group's repositories over 10 projects in subgroups cost the same statements as over one", async () => {
+  const wide = await measured(GroupRegistryPageDocument, { fullPath: 'wide' });
+  const repos = wide.data.group!.containerRepositories!.nodes!;
+  assert.equal(wide.data.group!.containerRepositoriesCount, 30);
+  assert.equal(repos.length, 30);
+  assert.equal(new Set(repos.map((r) => r!.project.fullPath)).size, 10);
+  for (const r of repos) {
+    assert.equal(r!.tagsCount, 2);
+    assert.equal(r!.tags!.nodes!.length, 2);
+    assert.ok(r!.size! > 0);
+  }
+  const narrow = await measured(GroupRegistryPageDocument, { fullPath: 'narrow' });
+  assert.equal(narrow.data.group!.containerRepositories!.nodes!.length, 1);
+  console.log(`statements: group of 10 projects ${wide.statements}, of 1 project ${narrow.statements}`);
+  assert.equal(wide.statements, narrow.statements);
+});
+
+test('projects(search) costs the same statements for 13 projects as for 1', async () => {
+  const all = await measured(ProjectsListDocument, { search: 'p' });
+  assert.ok(all.data.projects!.count >= 12, JSON.stringify(all.data.projects));
+  const one = await measured(ProjectsListDocument, { search: 'narrow' });
+  assert.equal(one.data.projects!.count, 1);
+  console.log(`statements: projects() of ${all.data.projects!.count} ${all.statements}, of 1 ${one.statements}`);
+  assert.equal(all.statements, one.statements);
 });
 
 test('the counter is exported in the Prometheus text format, by origin', async () => {

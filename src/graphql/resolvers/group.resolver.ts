@@ -2,7 +2,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Visibility } from '../../db/entities/project.entity.js';
 import { toDate } from '../../db/registry-read-model.js';
-import { escapeLike } from '../../db/sql.js';
 import type { GraphQLContext } from '../context.js';
 import { toGlobalId } from '../global-id.js';
 import { registryRights, toRepository, visibleProject } from '../loaders.js';
@@ -40,17 +39,23 @@ export class GroupResolver {
   }
 
   /** Every repository in the group's projects (and its subgroups') whose registry the caller may read. */
-  private async repositories(group: Group, ctx: GraphQLContext, name?: string | null): Promise<ContainerRepository[]> {
-    const projects: { full_path: string }[] = await ctx.db.em
-      .getKnex()('projects')
-      .select('full_path')
-      .whereRaw("full_path like ? escape '\\'", [`${escapeLike(group.fullPath)}/%`]);
+  private repositories(group: Group, ctx: GraphQLContext, name?: string | null): Promise<ContainerRepository[]> {
+    return ctx.loaders.once(`group-repositories ${group.fullPath} ${name ?? ''}`, () =>
+      this.loadRepositories(group, ctx, name),
+    );
+  }
+
+  private async loadRepositories(
+    group: Group,
+    ctx: GraphQLContext,
+    name?: string | null,
+  ): Promise<ContainerRepository[]> {
+    const projects = await ctx.access.projectsBelow(group.fullPath, ctx.caller);
     const matches = (row: { name: string }) => !name || row.name.toLowerCase().includes(name.toLowerCase());
     const perProject = await Promise.all(
-      projects.map(async ({ full_path }) => {
-        const info = await ctx.access.projectFor(full_path);
-        if (!info || !(await registryRights(ctx, info)).read) return [];
-        const project = await visibleProject(ctx, full_path);
+      projects.map(async (info) => {
+        if (!(await registryRights(ctx, info)).read) return [];
+        const project = await visibleProject(ctx, info.fullPath);
         if (!project) return [];
         const rows = await ctx.loaders.projectRepositories.load(info.id);
         return Promise.all(rows.filter(matches).map((row) => toRepository(ctx, row, project, info)));

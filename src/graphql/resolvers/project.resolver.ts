@@ -49,23 +49,17 @@ export class ProjectResolver {
         extensions: { code: 'BAD_USER_INPUT' },
       });
     }
-    let rows: { full_path: string; name: string; id: number }[] = await ctx.db.em
-      .getKnex()('projects')
-      .select('id', 'name', 'full_path');
-    if (search) {
-      const q = search.toLowerCase();
-      rows = rows.filter((r) => r.name.toLowerCase().includes(q) || r.full_path.toLowerCase().includes(q));
-    }
-    const projects: Project[] = [];
-    for (const row of rows) {
-      const project = await visibleProject(ctx, row.full_path);
-      if (!project) continue;
-      if (membership) {
-        if (ctx.caller.userId === undefined) continue;
-        if ((await ctx.access.role(ctx.caller.userId, row.full_path, row.id)) < AccessLevel.Guest) continue;
-      }
-      projects.push(project);
-    }
+    const infos = await ctx.access.projectsMatching(search ?? undefined, ctx.caller);
+    const found = await Promise.all(
+      infos.map(async (info) => {
+        const project = await visibleProject(ctx, info.fullPath);
+        if (!project || !membership) return project;
+        if (ctx.caller.userId === undefined) return null;
+        const role = await ctx.access.role(ctx.caller.userId, info.fullPath, info.id);
+        return role >= AccessLevel.Guest ? project : null;
+      }),
+    );
+    const projects = found.filter((p): p is Project => p !== null);
     const [field, dir] = sort.split('_') as [string, string];
     const key = (p: Project) => (field === 'id' ? p.dbId : field === 'name' ? p.name : p.fullPath);
     const sign = dir === 'asc' ? 1 : -1;
