@@ -1,6 +1,13 @@
 import { Blob } from './blob.entity.js';
 import { CiJobToken } from './ci-job-token.entity.js';
 import { ContainerRepository } from './container-repository.entity.js';
+import {
+  DependencyProxyBlob,
+  DependencyProxyGroupSetting,
+  DependencyProxyImageTtlGroupPolicy,
+  DependencyProxyManifest,
+  DependencyProxyTag,
+} from './dependency-proxy.entity.js';
 import { DeployToken } from './deploy-token.entity.js';
 import { Group } from './group.entity.js';
 import { Manifest } from './manifest.entity.js';
@@ -22,6 +29,11 @@ export {
   ContainerRepository,
   ContainerRepositoryProtectionRule,
   ContainerTagProtectionRule,
+  DependencyProxyBlob,
+  DependencyProxyGroupSetting,
+  DependencyProxyImageTtlGroupPolicy,
+  DependencyProxyManifest,
+  DependencyProxyTag,
   DeployToken,
   Group,
   Manifest,
@@ -56,4 +68,9 @@ export const ENTITIES = [
   SigningKey,
   ContainerRepositoryProtectionRule,
   ContainerTagProtectionRule,
+  DependencyProxyGroupSetting,
+  DependencyProxyImageTtlGroupPolicy,
+  DependencyProxyManifest,
+  DependencyProxyTag,
+  DependencyProxyBlob,
 ];
