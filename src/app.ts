@@ -24,7 +24,7 @@ import { mountGraphQL } from './graphql/server.js';
 import { deleteScheduledRepositories } from './jobs/delete-repositories.js';
 import { purgeUploads } from './jobs/purge-uploads.js';
 import { createLogger, type Logger } from './observability/logger.js';
-import { Metrics, withOrigin } from './observability/metrics.js';
+import { Metrics } from './observability/metrics.js';
 import { RegistryGuard } from './registry/authorize.js';
 import { createRegistryHandler } from './registry/dispatch.js';
 import type { StorageDriver } from './storage/driver.js';
@@ -58,9 +58,6 @@ export interface BuildOptions {
 }
 
 const HOURLY = 60 * 60 * 1000;
-
-/** GitLab's frontend posts to `/api/graphql`; berth answers there and at `/graphql`. */
-const isGraphQL = (url: string) => /^\/(api\/)?graphql(\?|$)/.test(url);
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel);
@@ -100,15 +97,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const serverFactory = (fastifyHandler: (req: IncomingMessage, res: ServerResponse) => void) => {
     const server = createServer((req, res) => {
       const url = req.url ?? '/';
-      if (url === '/v2' || url.startsWith('/v2/') || url.startsWith('/v2?'))
-        void withOrigin('registry', () => registry(req, res));
+      if (url === '/v2' || url.startsWith('/v2/') || url.startsWith('/v2?')) void registry(req, res);
       else if ((url === '/jwt/auth' || url.startsWith('/jwt/auth?')) && (req.method === 'GET' || req.method === 'HEAD'))
-        withOrigin('auth', () => tokenEndpoint(req, res)).catch((err) => {
+        tokenEndpoint(req, res).catch((err) => {
           log.error({ err }, 'token endpoint failed');
           if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ errors: [{ code: 'UNKNOWN', message: 'internal error' }] }));
         });
-      else withOrigin(isGraphQL(url) ? 'graphql' : 'http', () => fastifyHandler(req, res));
+      else fastifyHandler(req, res);
     });
     server.requestTimeout = 0; // Layer uploads may take longer than Node's 5-minute default.
     server.headersTimeout = 60_000;
