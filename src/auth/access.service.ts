@@ -14,11 +14,14 @@ import { AccessLevel } from '../db/entities/member.entity.js';
 import type { RegistryAccessLevel, Visibility } from '../db/entities/project.entity.js';
 import type { Dialect } from '../db/orm.js';
 import { escapeLike } from '../db/sql.js';
+import { parseProxyName } from '../proxy/names.js';
 import {
   type Actor,
   type ActorKind,
   allowedActions,
+  canPullThroughProxy,
   canView,
+  type ProxyActor,
   protectionLevelOf,
   protectionLevelValue,
   type RegistryAction,
@@ -40,6 +43,14 @@ export interface Credential {
   scopes?: string[];
   deploy?: { projectId?: number; groupPath?: string };
   job?: { projectId: number };
+}
+
+/** A group whose dependency proxy is being used. */
+export interface ProxyGroupInfo {
+  id: number;
+  fullPath: string;
+  /** The group's dependency proxy setting (GitLab's `enabled`, default on). */
+  enabled: boolean;
 }
 
 export interface ProjectInfo {
@@ -223,12 +234,67 @@ export class AccessService {
   async actions(
     cred: Credential,
     path: string,
-  ): Promise<{ project?: ProjectInfo; actor?: Actor; actions: Set<RegistryAction> }> {
+  ): Promise<{ project?: ProjectInfo; actor?: Actor; proxyGroup?: ProxyGroupInfo; actions: Set<RegistryAction> }> {
+    const proxy = parseProxyName(path);
+    if (proxy) {
+      const group = await this.proxyGroup(proxy.groupPath);
+      if (!group) return { actions: new Set(cred.admin ? ['pull'] : []) };
+      const allowed = canPullThroughProxy(await this.proxyActor(cred, group));
+      return { proxyGroup: group, actions: new Set(allowed ? ['pull'] : []) };
+    }
     const project = await this.projectFor(path);
     // Administrators get through to the registry's own answer (NAME_UNKNOWN); others learn nothing.
     if (!project) return { actions: new Set(cred.admin ? ['pull', 'push', 'delete'] : []) };
     const actor = await this.actor(cred, project);
     return { project, actor, actions: allowedActions(actor, project) };
+  }
+
+  /** The group at `path` with its dependency proxy setting, if it exists. */
+  proxyGroup(path: string): Promise<ProxyGroupInfo | undefined> {
+    return this.cached(`pgroup:${path}`, async () => {
+      const row = await this.knex('groups as g')
+        .leftJoin('dependency_proxy_group_settings as s', 's.group_id', 'g.id')
+        .first('g.id', 'g.full_path', 's.enabled')
+        .where('g.full_path', path);
+      return row && { id: Number(row.id), fullPath: row.full_path, enabled: row.enabled == null || !!row.enabled };
+    });
+  }
+
+  /** The user's role in the group at `groupPath`: the highest of its membership and those of the groups above. */
+  groupRole(userId: number, groupPath: string): Promise<number> {
+    return this.cached(`grole:${userId}:${groupPath}`, async () => {
+      const parts = groupPath.split('/');
+      const groups = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+      const rows = await this.knex('members as m')
+        .join('groups as g', 'g.id', 'm.group_id')
+        .max({ level: 'm.access_level' })
+        .where('m.user_id', userId)
+        .whereIn('g.full_path', groups)
+        .andWhere((q) => q.whereNull('m.expires_at').orWhere('m.expires_at', '>', this.dialectNow(new Date())));
+      return Number(rows[0]?.level ?? 0);
+    });
+  }
+
+  private projectPath(projectId: number): Promise<string | undefined> {
+    return this.cached(`ppath:${projectId}`, async () => {
+      return (await this.knex('projects').first('full_path').where('id', projectId))?.full_path as string | undefined;
+    });
+  }
+
+  /** The policy's view of `cred` at `group`'s dependency proxy. */
+  async proxyActor(cred: Credential, group: ProxyGroupInfo): Promise<ProxyActor> {
+    const within = (path: string | undefined) =>
+      path !== undefined && (path === group.fullPath || path.startsWith(`${group.fullPath}/`));
+    const covers = (path: string | undefined) =>
+      path !== undefined && (group.fullPath === path || group.fullPath.startsWith(`${path}/`));
+    return {
+      kind: cred.kind,
+      role: cred.userId === undefined ? 0 : await this.groupRole(cred.userId, group.fullPath),
+      admin: cred.admin,
+      scopes: cred.scopes,
+      tokenCoversGroup: cred.deploy ? covers(cred.deploy.groupPath) : undefined,
+      jobInGroup: cred.job ? within(await this.projectPath(cred.job.projectId)) : undefined,
+    };
   }
 
   /** Whether `cred` may see the project's registry at all (for `_catalog`). */

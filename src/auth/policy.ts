@@ -138,3 +138,44 @@ export function protectionLevelOf(actor: Actor): number {
   if (actor.kind === 'user' || actor.kind === 'job_token') return actor.role;
   return 0;
 }
+
+/** Who is pulling through a group's dependency proxy. */
+export interface ProxyActor {
+  kind: ActorKind;
+  /** The user's role in the group (the highest of it and the groups above it). */
+  role: number;
+  admin: boolean;
+  scopes?: readonly string[];
+  /** Deploy tokens: whether the token belongs to this group or a group above it. */
+  tokenCoversGroup?: boolean;
+  /** Job tokens: whether the job's project is inside this group. */
+  jobInGroup?: boolean;
+}
+
+/** Token scopes that may pull through the dependency proxy (GitLab's list). */
+const PROXY_SCOPES: Scope[] = [
+  'api',
+  'read_registry',
+  'write_registry',
+  'read_virtual_registry',
+  'write_virtual_registry',
+];
+
+/**
+ * Whether `actor` may pull through a group's dependency proxy: any member of the group (Guest and above)
+ * or an administrator, with a token that has a registry scope; a deploy token of the group (or a group
+ * above it) with `read_registry`; a CI job token of a project in the group. Never anonymously (GitLab
+ * requires signing in since 13.7, so a public group's proxy is not an open relay).
+ */
+export function canPullThroughProxy(actor: ProxyActor): boolean {
+  switch (actor.kind) {
+    case 'user':
+      return hasScope(actor as Actor, ...PROXY_SCOPES) && (actor.admin || actor.role >= AccessLevel.Guest);
+    case 'deploy_token':
+      return !!actor.tokenCoversGroup && hasScope(actor as Actor, 'read_registry');
+    case 'job_token':
+      return !!actor.jobInGroup;
+    default:
+      return false;
+  }
+}

@@ -30,14 +30,5 @@ export async function roleIn(ctx: GraphQLContext, path: string): Promise<number>
   if (ctx.caller.userId === undefined) return 0;
   const project = await ctx.access.projectFor(path);
   if (project && project.fullPath === path) return ctx.access.role(ctx.caller.userId, path, project.id);
-  const parts = path.split('/');
-  const above = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
-  const row = await ctx.db.em
-    .getKnex()('members as m')
-    .join('groups as g', 'g.id', 'm.group_id')
-    .max({ level: 'm.access_level' })
-    .where('m.user_id', ctx.caller.userId)
-    .whereIn('g.full_path', above)
-    .first();
-  return Number(row?.level ?? 0);
+  return ctx.access.groupRole(ctx.caller.userId, path);
 }
