@@ -19,12 +19,17 @@ import { BlobStore } from './content/blob-store.js';
 import { HashPool } from './content/hasher.js';
 import { UploadService } from './content/upload-service.js';
 import { initOrm, type OrmHandle } from './db/orm.js';
+import { ProxyStore } from './db/proxy-store.js';
 import type { RegistryStore } from './db/registry-store.js';
 import { mountGraphQL } from './graphql/server.js';
 import { deleteScheduledRepositories } from './jobs/delete-repositories.js';
 import { purgeUploads } from './jobs/purge-uploads.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
+import { BlobFetcher } from './proxy/blob-fetcher.js';
+import { ProxyService } from './proxy/proxy.service.js';
+import { ProxyMetrics } from './proxy/proxy-metrics.js';
+import { UpstreamRegistry } from './proxy/upstream.js';
 import { RegistryGuard } from './registry/authorize.js';
 import { createRegistryHandler } from './registry/dispatch.js';
 import type { StorageDriver } from './storage/driver.js';
@@ -91,7 +96,26 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     uploadOwner: (id) => store.uploadOwner(id),
   });
   const blobs = new BlobStore(driver, store);
-  const registry = createRegistryHandler({ guard, store, blobs, uploads, log });
+  const proxyMetrics = new ProxyMetrics();
+  metrics.add(proxyMetrics);
+  const proxyStore = new ProxyStore(db.em.getKnex(), db.dialect);
+  const proxy = new ProxyService({
+    upstream: new UpstreamRegistry({
+      url: config.proxyUpstreamUrl,
+      onRateLimit: (rate) => {
+        proxyMetrics.rateLimit = { ...proxyMetrics.rateLimit, ...rate };
+      },
+      onRequest: (method, status) => proxyMetrics.upstreamRequests.inc(`${method} ${status ?? 'none'}`),
+    }),
+    store: proxyStore,
+    registry: store,
+    fetcher: new BlobFetcher(driver),
+    log,
+    metrics: proxyMetrics,
+    staleIfErrorMs: config.proxyStaleIfErrorMs,
+    credentials: async () => undefined,
+  });
+  const registry = createRegistryHandler({ guard, store, blobs, uploads, log, proxy });
   const tokenEndpoint = createTokenEndpoint({ tokens, access, identity, throttle: new LoginThrottle(), log });
 
   const serverFactory = (fastifyHandler: (req: IncomingMessage, res: ServerResponse) => void) => {

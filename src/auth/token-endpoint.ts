@@ -84,7 +84,8 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
   return async function tokenEndpoint(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://berth');
     const service = url.searchParams.get('service');
-    if (service !== null && service !== deps.tokens.service) {
+    // GitLab's dependency proxy has its own service name; berth's /v2 serves both, with one kind of token.
+    if (service !== null && service !== deps.tokens.service && service !== 'dependency_proxy') {
       reply(res, 404, errorBody('UNAVAILABLE', `unknown service "${service}"`));
       return;
     }

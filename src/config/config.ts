@@ -3,6 +3,7 @@
  * README.md § Configuration; a bad value stops the start with one line per problem.
  */
 import { resolve } from 'node:path';
+import { DOCKER_HUB_REGISTRY } from '../proxy/upstream.js';
 import { DRIVER_NAMES } from '../storage/factory.js';
 
 export type Database = { kind: 'sqlite'; path: string } | { kind: 'postgresql'; url: string };
@@ -38,6 +39,10 @@ export interface Config {
   registryService: string;
   /** BERTH_ADMIN_PASSWORD: password of `root` when the first start creates it; unset = random, printed once. */
   adminPassword: string | undefined;
+  /** BERTH_PROXY_UPSTREAM_URL: the registry the dependency proxy caches. Default Docker Hub. */
+  proxyUpstreamUrl: string;
+  /** BERTH_PROXY_STALE_IF_ERROR: how long after its last confirmation a cached tag may be served while upstream fails. Default 7d. */
+  proxyStaleIfErrorMs: number;
 }
 
 export class ConfigError extends Error {
@@ -94,6 +99,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (adminPassword !== undefined && adminPassword.length < 8) {
     problems.push('BERTH_ADMIN_PASSWORD must be at least 8 characters long');
   }
+  const proxyUpstreamUrl = parseUrl(
+    'BERTH_PROXY_UPSTREAM_URL',
+    get('BERTH_PROXY_UPSTREAM_URL') ?? DOCKER_HUB_REGISTRY,
+    ['http:', 'https:'],
+    problems,
+  );
+  const proxyStaleIfErrorMs = parseDuration(
+    'BERTH_PROXY_STALE_IF_ERROR',
+    get('BERTH_PROXY_STALE_IF_ERROR') ?? '7d',
+    problems,
+  );
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     host: get('BERTH_HOST') ?? '0.0.0.0',
@@ -111,6 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     registryIssuer: get('BERTH_REGISTRY_ISSUER') ?? 'berth-issuer',
     registryService: get('BERTH_REGISTRY_SERVICE') ?? 'container_registry',
     adminPassword,
+    proxyUpstreamUrl: proxyUpstreamUrl.replace(/\/+$/, ''),
+    proxyStaleIfErrorMs,
   };
 }
 

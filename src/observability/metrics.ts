@@ -49,13 +49,21 @@ function gauge(name: string, help: string, value: number): string {
 export class Metrics {
   readonly dbQueries = new Counter('berth_db_queries_total', 'SQL statements sent to the metadata database.');
 
+  private readonly parts: { render(): string }[] = [];
+
   /** Counts one statement. */
   countQuery = (): void => this.dbQueries.inc();
+
+  /** Adds a subsystem's series to the page. */
+  add(part: { render(): string }): void {
+    this.parts.push(part);
+  }
 
   render(): string {
     const mem = process.memoryUsage();
     return `${[
       this.dbQueries.render(),
+      ...this.parts.map((p) => p.render()),
       gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', mem.rss),
       gauge('nodejs_heap_used_bytes', 'V8 heap in use, in bytes.', mem.heapUsed),
       gauge('nodejs_external_memory_bytes', 'Memory of buffers and other objects outside the V8 heap.', mem.external),

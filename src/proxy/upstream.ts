@@ -166,6 +166,28 @@ export class UpstreamRegistry {
     return { digest, contentType: contentType.split(';')[0]?.trim() as string, body };
   }
 
+  /** Whether upstream has the blob for `image` (HEAD: no bytes, and not a pull on Docker Hub). */
+  async headBlob(image: string, digest: string, creds?: UpstreamCredentials): Promise<boolean> {
+    const scope = `repository:${image}:pull`;
+    const url = `${this.url}/v2/${image}/blobs/${digest}`;
+    const send = async (token?: string) => {
+      const res = await this.http(url, {
+        method: 'HEAD',
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      }).catch((err: Error) => {
+        this.options.onRequest?.('HEAD', undefined);
+        throw new UpstreamError(`HEAD blob ${image}@${digest}: ${err.message}`);
+      });
+      this.options.onRequest?.('HEAD', res.statusCode);
+      return res;
+    };
+    let res = await send(this.cachedToken(scope, creds));
+    if (res.statusCode === 401) res = await send(await this.token(res, scope, creds));
+    if (res.statusCode === 404) return false;
+    this.expectOk(res, `HEAD blob ${image}@${digest}`);
+    return true;
+  }
+
   /** Opens `GET /v2/<image>/blobs/<digest>`; null when upstream has no such blob. The caller verifies. */
   async openBlob(image: string, digest: string, creds?: UpstreamCredentials): Promise<BlobStream | null> {
     const scope = `repository:${image}:pull`;

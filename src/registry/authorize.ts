@@ -9,7 +9,7 @@
  * for tokens lacking the repository, 403 `DENIED` for a signed-in caller lacking the action.
  */
 import type { IncomingMessage } from 'node:http';
-import type { ProjectInfo } from '../auth/access.service.js';
+import type { ProjectInfo, ProxyGroupInfo } from '../auth/access.service.js';
 import { type AccessService, ANONYMOUS, type Credential } from '../auth/access.service.js';
 import type { Actor, RegistryAction } from '../auth/policy.js';
 import { type RegistryClaims, type RegistryTokens, TokenInvalidError } from '../auth/registry-token.js';
@@ -36,6 +36,8 @@ export class RequestAuth {
     readonly credential: Credential,
     readonly project?: ProjectInfo,
     readonly actor?: Actor,
+    /** For dependency proxy names: the group whose cache serves them. */
+    readonly proxyGroup?: ProxyGroupInfo,
   ) {}
 
   /** The credential reference stored with upload sessions. */
@@ -147,7 +149,7 @@ export class RegistryGuard {
       throw new OciError('DENIED', { name, action });
     }
     // The token said yes when it was issued; the rules decide whether that still holds.
-    const { actions, project, actor } = await this.settings.access.actions(credential, name);
+    const { actions, project, actor, proxyGroup } = await this.settings.access.actions(credential, name);
     if (!actions.has(action)) {
       if (anonymous) throw this.unauthorized(req, 'authentication required', scope, 'insufficient_scope');
       throw new OciError('DENIED', { name, action });
@@ -156,7 +158,7 @@ export class RegistryGuard {
       const why = await this.settings.access.repositoryProtection(actor, project, name, action);
       if (why) throw new OciError('DENIED', { name, action }, why);
     }
-    return new RequestAuth(this.settings, claims, credential, project, actor);
+    return new RequestAuth(this.settings, claims, credential, project, actor, proxyGroup);
   }
 
   /**

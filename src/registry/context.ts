@@ -6,6 +6,7 @@ import type { RegistryStore, RepositoryRow } from '../db/registry-store.js';
 import { MAX_IMAGE_DEPTH } from '../db/registry-store.js';
 import type { Logger } from '../observability/logger.js';
 import { InvalidNameError, parseName } from '../oci/reference.js';
+import type { ProxyService } from '../proxy/proxy.service.js';
 import type { RegistryGuard, RequestAuth } from './authorize.js';
 import { OciError } from './errors.js';
 
@@ -15,6 +16,8 @@ export interface RegistryDeps {
   blobs: BlobStore;
   uploads: UploadService;
   log: Logger;
+  /** The dependency proxy, for `<group>/dependency_proxy/containers/<image>` names. */
+  proxy?: ProxyService;
 }
 
 export class RequestContext {

@@ -4,6 +4,8 @@
  * straight between the socket and the storage driver.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { handleProxy, proxyRouteAllowed } from '../proxy/handlers.js';
+import { parseProxyName } from '../proxy/names.js';
 import { type RegistryDeps, RequestContext } from './context.js';
 import { OciError, toOciError } from './errors.js';
 import { blobGetOrHead, deleteBlob } from './handlers/blobs.js';
@@ -36,6 +38,15 @@ export function createRegistryHandler(deps: RegistryDeps) {
     try {
       const match = path === undefined ? undefined : matchRoute(method, path);
       if (!match) throw new OciError('ROUTE_UNKNOWN', { path: url.split('?')[0] });
+      const proxyName = match.name === undefined ? undefined : parseProxyName(match.name);
+      if (proxyName && deps.proxy) {
+        if (!proxyRouteAllowed(match, method)) {
+          throw new OciError('UNSUPPORTED', { method }, 'a dependency proxy is read-only: it serves what upstream has');
+        }
+        const ctx = new RequestContext(req, res, deps, query, match.name ?? '', match.ref ?? '');
+        ctx.auth = await deps.guard.check(req, match);
+        return await handleProxy(ctx, match, proxyName, deps.proxy);
+      }
       const handler = HANDLERS[match.route][method];
       if (!match.action || !handler) {
         throw new OciError('UNSUPPORTED', { method, allowed: match.allowed }, `${method} is not supported here`);

@@ -36,6 +36,9 @@ export const OCI_ERRORS = {
   PAGINATION_INVALID: { code: 'UNSUPPORTED', status: 400, message: 'invalid pagination parameter' },
   ROUTE_UNKNOWN: { code: 'UNSUPPORTED', status: 404, message: 'no such endpoint' },
   INTERNAL: { code: 'UNKNOWN', status: 500, message: 'internal error' },
+  // The dependency proxy's upstream (Distribution's UNAVAILABLE code for 503).
+  UPSTREAM_UNAVAILABLE: { code: 'UNAVAILABLE', status: 503, message: 'the upstream registry is unavailable' },
+  UPSTREAM_INVALID: { code: 'UNKNOWN', status: 502, message: 'the upstream registry sent an unusable answer' },
 } as const satisfies Record<string, { status: number; message: string; code?: string }>;
 
 export type OciErrorKind = keyof typeof OCI_ERRORS;

@@ -2,7 +2,7 @@
 
 import { SMALL_BLOB } from '../../content/blob-store.js';
 import { BlobUnknownError } from '../../content/errors.js';
-import { parseDigest } from '../../oci/digest.js';
+import { type Digest, parseDigest } from '../../oci/digest.js';
 import type { RequestContext } from '../context.js';
 import { OciError } from '../errors.js';
 import { API_VERSION_HEADER, parseRange, send } from '../http.js';
@@ -12,6 +12,11 @@ export async function blobGetOrHead(ctx: RequestContext): Promise<void> {
   const repo = await ctx.pullRepository();
   if (!repo) throw new BlobUnknownError(digest.value);
   const { size } = await ctx.deps.blobs.stat(repo.id, digest);
+  await sendStoredBlob(ctx, digest, size);
+}
+
+/** Answers GET/HEAD (ranges, ETag, redirects) for a blob whose bytes are in the content store. */
+export async function sendStoredBlob(ctx: RequestContext, digest: Digest, size: number): Promise<void> {
   const headers = {
     'docker-content-digest': digest.value,
     etag: `"${digest.value}"`,

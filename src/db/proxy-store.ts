@@ -1,0 +1,249 @@
+/**
+ * The dependency proxy's metadata queries (knex, as registry-store.ts): cached manifests and tags per group
+ * and image, the group's links to content-store blobs, read times, settings, TTL policy and purges.
+ */
+import type { Knex } from '@mikro-orm/knex';
+import type { Dialect } from './orm.js';
+
+export interface CachedManifest {
+  id: number;
+  digest: string;
+  contentType: string;
+  size: number;
+  payload: Buffer;
+}
+
+export interface CachedTag {
+  digest: string;
+  revalidatedAt: Date;
+}
+
+export interface ProxySettings {
+  enabled: boolean;
+  identity?: string;
+  secretEncrypted?: string;
+}
+
+export interface TtlPolicy {
+  enabled: boolean;
+  ttl: number;
+  createdAt?: Date;
+  updatedAt?: Date;
+}
+
+function toDate(v: unknown): Date {
+  return v instanceof Date ? v : new Date(typeof v === 'number' ? v : String(v));
+}
+
+export class ProxyStore {
+  constructor(
+    private readonly knex: Knex,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /** A timestamp as MikroORM stores it in this dialect. */
+  private time(d: Date = new Date()): Date | number {
+    return this.dialect === 'sqlite' ? d.getTime() : d;
+  }
+
+  async tag(groupId: number, image: string, tag: string): Promise<CachedTag | undefined> {
+    const row = await this.knex('dependency_proxy_tags')
+      .first('digest', 'revalidated_at')
+      .where({ group_id: groupId, image_name: image, tag });
+    return row && { digest: row.digest, revalidatedAt: toDate(row.revalidated_at) };
+  }
+
+  async manifest(groupId: number, image: string, digest: string): Promise<CachedManifest | undefined> {
+    const row = await this.knex('dependency_proxy_manifests')
+      .first('id', 'digest', 'content_type', 'size', 'payload')
+      .where({ group_id: groupId, image_name: image, digest });
+    return (
+      row && {
+        id: Number(row.id),
+        digest: row.digest,
+        contentType: row.content_type,
+        size: Number(row.size),
+        payload: Buffer.from(row.payload),
+      }
+    );
+  }
+
+  /** Stores a manifest (and, for a tag pull, points the tag at it, confirmed now), in one transaction. */
+  async saveManifest(
+    groupId: number,
+    image: string,
+    m: { digest: string; contentType: string; body: Buffer },
+    tag?: string,
+  ): Promise<void> {
+    const now = this.time();
+    await this.knex.transaction(async (trx) => {
+      await trx('dependency_proxy_manifests')
+        .insert({
+          group_id: groupId,
+          image_name: image,
+          digest: m.digest,
+          content_type: m.contentType,
+          size: m.body.length,
+          payload: m.body,
+          read_at: now,
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict(['group_id', 'image_name', 'digest'])
+        .merge({ content_type: m.contentType, read_at: now, updated_at: now });
+      if (tag !== undefined) {
+        await trx('dependency_proxy_tags')
+          .insert({
+            group_id: groupId,
+            image_name: image,
+            tag,
+            digest: m.digest,
+            revalidated_at: now,
+            read_at: now,
+            created_at: now,
+            updated_at: now,
+          })
+          .onConflict(['group_id', 'image_name', 'tag'])
+          .merge({ digest: m.digest, revalidated_at: now, read_at: now, updated_at: now });
+      }
+    });
+  }
+
+  /** A pull read the tag (and upstream confirmed it, when `confirmed`) and its manifest. */
+  async touchTag(groupId: number, image: string, tag: string, digest: string, confirmed: boolean): Promise<void> {
+    const now = this.time();
+    await this.knex('dependency_proxy_tags')
+      .where({ group_id: groupId, image_name: image, tag })
+      .update(confirmed ? { read_at: now, revalidated_at: now } : { read_at: now });
+    await this.touchManifest(groupId, image, digest);
+  }
+
+  async touchManifest(groupId: number, image: string, digest: string): Promise<void> {
+    await this.knex('dependency_proxy_manifests')
+      .where({ group_id: groupId, image_name: image, digest })
+      .update({ read_at: this.time() });
+  }
+
+  /** The group's cached blob with this digest (its size), if the group holds it. */
+  async blob(groupId: number, digest: string): Promise<{ id: number; size: number } | undefined> {
+    const row = await this.knex('dependency_proxy_blobs as pb')
+      .join('blobs as b', 'b.id', 'pb.blob_id')
+      .first('b.id', 'b.size')
+      .where({ 'pb.group_id': groupId, 'b.digest': digest });
+    return row && { id: Number(row.id), size: Number(row.size) };
+  }
+
+  /** Records that the group's cache holds the content-store blob `blobId` (read now). */
+  async linkBlob(groupId: number, blobId: number): Promise<void> {
+    const now = this.time();
+    await this.knex('dependency_proxy_blobs')
+      .insert({ group_id: groupId, blob_id: blobId, read_at: now, created_at: now, updated_at: now })
+      .onConflict(['group_id', 'blob_id'])
+      .merge({ read_at: now });
+  }
+
+  async settings(groupId: number): Promise<ProxySettings> {
+    const row = await this.knex('dependency_proxy_group_settings')
+      .first('enabled', 'identity', 'secret_encrypted')
+      .where('group_id', groupId);
+    return {
+      enabled: row ? !!row.enabled : true,
+      identity: row?.identity ?? undefined,
+      secretEncrypted: row?.secret_encrypted ?? undefined,
+    };
+  }
+
+  async saveSettings(groupId: number, changes: Partial<ProxySettings> & { secretEncrypted?: string | null }) {
+    const now = this.time();
+    const values: Record<string, unknown> = { updated_at: now };
+    if (changes.enabled !== undefined) values.enabled = changes.enabled;
+    if (changes.identity !== undefined) values.identity = changes.identity;
+    if (changes.secretEncrypted !== undefined) values.secret_encrypted = changes.secretEncrypted;
+    await this.knex('dependency_proxy_group_settings')
+      .insert({ group_id: groupId, enabled: true, created_at: now, ...values })
+      .onConflict('group_id')
+      .merge(values);
+  }
+
+  async ttlPolicy(groupId: number): Promise<TtlPolicy> {
+    const row = await this.knex('dependency_proxy_image_ttl_group_policies')
+      .first('enabled', 'ttl', 'created_at', 'updated_at')
+      .where('group_id', groupId);
+    return row
+      ? {
+          enabled: !!row.enabled,
+          ttl: Number(row.ttl),
+          createdAt: toDate(row.created_at),
+          updatedAt: toDate(row.updated_at),
+        }
+      : { enabled: true, ttl: 90 };
+  }
+
+  async saveTtlPolicy(groupId: number, changes: { enabled?: boolean; ttl?: number }): Promise<void> {
+    const now = this.time();
+    const values: Record<string, unknown> = { updated_at: now };
+    if (changes.enabled !== undefined) values.enabled = changes.enabled;
+    if (changes.ttl !== undefined) values.ttl = changes.ttl;
+    await this.knex('dependency_proxy_image_ttl_group_policies')
+      .insert({ group_id: groupId, enabled: true, ttl: 90, created_at: now, ...values })
+      .onConflict('group_id')
+      .merge(values);
+  }
+
+  /** Counts and bytes of a group's cache (blobs counted once per group). */
+  async stats(groupId: number): Promise<{ manifests: number; blobs: number; bytes: number }> {
+    const [m, b] = await Promise.all([
+      this.knex('dependency_proxy_manifests')
+        .count({ n: '*' })
+        .sum({ bytes: 'size' })
+        .where('group_id', groupId)
+        .first(),
+      this.knex('dependency_proxy_blobs as pb')
+        .join('blobs as b', 'b.id', 'pb.blob_id')
+        .count({ n: '*' })
+        .sum({ bytes: 'b.size' })
+        .where('pb.group_id', groupId)
+        .first(),
+    ]);
+    return {
+      manifests: Number(m?.n ?? 0),
+      blobs: Number(b?.n ?? 0),
+      bytes: Number(m?.bytes ?? 0) + Number(b?.bytes ?? 0),
+    };
+  }
+
+  /** Removes a group's whole cache, or one image of it. Blob bytes stay for garbage collection. */
+  async purge(groupId: number, image?: string): Promise<{ manifests: number; tags: number; blobs: number }> {
+    return this.knex.transaction(async (trx) => {
+      const scoped = (table: string) => {
+        const q = trx(table).where('group_id', groupId);
+        return image === undefined ? q : q.andWhere('image_name', image);
+      };
+      const tags = await scoped('dependency_proxy_tags').delete();
+      const manifests = await scoped('dependency_proxy_manifests').delete();
+      // Blobs are not per image: an image's purge drops only the blobs no other cached image of the group lists.
+      const blobs = image === undefined ? await trx('dependency_proxy_blobs').where('group_id', groupId).delete() : 0;
+      return { manifests, tags, blobs };
+    });
+  }
+
+  /** Evicts what the group has not pulled since `before` (its TTL policy). */
+  async evictUnreadSince(groupId: number, before: Date): Promise<{ manifests: number; tags: number; blobs: number }> {
+    const cutoff = this.time(before);
+    return this.knex.transaction(async (trx) => {
+      const tags = await trx('dependency_proxy_tags')
+        .where('group_id', groupId)
+        .andWhere('read_at', '<', cutoff)
+        .delete();
+      const manifests = await trx('dependency_proxy_manifests')
+        .where('group_id', groupId)
+        .andWhere('read_at', '<', cutoff)
+        .delete();
+      const blobs = await trx('dependency_proxy_blobs')
+        .where('group_id', groupId)
+        .andWhere('read_at', '<', cutoff)
+        .delete();
+      return { manifests, tags, blobs };
+    });
+  }
+}

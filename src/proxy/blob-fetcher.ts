@@ -1,0 +1,203 @@
+/**
+ * Coalesced, streamed cache fills. The first request for an uncached blob starts one upstream GET whose
+ * bytes are written to a staging file while they are hashed; that request and every concurrent one for the
+ * same blob read the staging file as it grows, so each client receives bytes as they arrive, and upstream
+ * is asked once however many clients wait.
+ *
+ * Nothing unverified is ever complete on a client's side: until the digest is checked, readers are held one
+ * byte short of the end. A truncated or corrupt upstream body fails the fetch; every reader's connection is
+ * then cut (the client sees a failed transfer) and nothing becomes visible in the cache. Only after the
+ * digest matches is the staged file moved into content-addressed storage and recorded.
+ */
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { blobDataPath } from '../content/paths.js';
+import type { Digest } from '../oci/digest.js';
+import type { StorageDriver } from '../storage/driver.js';
+import { type BlobStream, UpstreamError } from './upstream.js';
+
+export type FetchState = 'starting' | 'running' | 'done' | 'failed';
+
+/** One upstream download in progress (or just finished), shared by every reader of it. */
+export class BlobFetch {
+  state: FetchState = 'starting';
+  /** The blob's length, once upstream said (Content-Length) or the download ended. */
+  size?: number;
+  /** Bytes written to the staging file so far. */
+  written = 0;
+  error?: Error;
+  /** Readers that joined this fetch (the first included). */
+  readers = 0;
+  private readonly waiting = new Set<() => void>();
+
+  /** Resolves when the fetch is done or failed. */
+  readonly finished: Promise<void>;
+  private settle!: () => void;
+
+  constructor(
+    readonly digest: Digest,
+    /** The group whose request started it (and whose cache it fills). */
+    readonly groupId: number,
+    readonly stagingPath: string,
+  ) {
+    this.finished = new Promise((resolve) => {
+      this.settle = resolve;
+    });
+  }
+
+  /** Resolves at the next change of progress or state. */
+  changed(): Promise<void> {
+    return new Promise((resolve) => this.waiting.add(resolve));
+  }
+
+  notify(): void {
+    if (this.isFinished) this.settle();
+    const all = [...this.waiting];
+    this.waiting.clear();
+    for (const wake of all) wake();
+  }
+
+  get isFinished(): boolean {
+    return this.state === 'done' || this.state === 'failed';
+  }
+}
+
+export interface FetchHooks {
+  /** Opens the upstream body (null: upstream has no such blob). */
+  open(): Promise<BlobStream | null>;
+  /** Records the verified blob (content store row, the group's link); runs before readers get the end. */
+  commit(size: number): Promise<void>;
+  /** Bytes that came from upstream (metrics). */
+  onBytes?(n: number): void;
+}
+
+export class NotFoundUpstream extends Error {}
+
+export class BlobFetcher {
+  private readonly inflight = new Map<string, BlobFetch>();
+
+  constructor(private readonly driver: StorageDriver) {}
+
+  /** The fetch in progress for `digest`, joined; or a new one started with `hooks`. */
+  join(digest: Digest, groupId: number, hooks: FetchHooks): { fetch: BlobFetch; leader: boolean } {
+    const running = this.inflight.get(digest.value);
+    if (running && !running.isFinished) {
+      running.readers++;
+      return { fetch: running, leader: false };
+    }
+    const fetch = new BlobFetch(digest, groupId, `_proxy/${digest.algorithm}/${digest.hex}/data`);
+    fetch.readers = 1;
+    this.inflight.set(digest.value, fetch);
+    void this.run(fetch, hooks).finally(() => {
+      if (this.inflight.get(digest.value) === fetch) this.inflight.delete(digest.value);
+    });
+    return { fetch, leader: true };
+  }
+
+  /** Downloads into the staging file, verifies, publishes. Never throws: failures go to the fetch. */
+  private async run(fetch: BlobFetch, hooks: FetchHooks): Promise<void> {
+    let writer: Awaited<ReturnType<StorageDriver['writer']>> | undefined;
+    try {
+      const upstream = await hooks.open();
+      if (!upstream) throw new NotFoundUpstream(`upstream has no blob ${fetch.digest.value}`);
+      fetch.size = upstream.size;
+      await this.driver.delete(fetch.stagingPath).catch(() => undefined);
+      writer = await this.driver.writer(fetch.stagingPath);
+      fetch.state = 'running';
+      fetch.notify();
+      const hash = createHash(fetch.digest.algorithm);
+      const stream = writer.stream;
+      let received = 0;
+      for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        received += chunk.length;
+        hooks.onBytes?.(chunk.length);
+        if (fetch.size !== undefined && received > fetch.size) {
+          throw new UpstreamError(`upstream sent more than the ${fetch.size} bytes it announced`, 502);
+        }
+        // Readers may read a byte only once it is in the file: progress moves in the write's callback.
+        const ok = stream.write(chunk, (err) => {
+          if (err) return;
+          fetch.written += chunk.length;
+          fetch.notify();
+        });
+        if (!ok) await once(stream, 'drain');
+      }
+      stream.end();
+      await once(stream, 'finish');
+      if (fetch.size !== undefined && received !== fetch.size) {
+        throw new UpstreamError(`upstream sent ${received} of ${fetch.size} bytes`, 502);
+      }
+      const actual = `${fetch.digest.algorithm}:${hash.digest('hex')}`;
+      if (actual !== fetch.digest.value) {
+        throw new UpstreamError(`upstream sent bytes with digest ${actual} for ${fetch.digest.value}`, 502);
+      }
+      await writer.commit();
+      writer = undefined;
+      fetch.size = fetch.written;
+      await this.publish(fetch);
+      await hooks.commit(fetch.written);
+      fetch.state = 'done';
+    } catch (err) {
+      fetch.error = err as Error;
+      fetch.state = 'failed';
+      await writer?.cancel().catch(() => undefined);
+      await this.driver.delete(`_proxy/${fetch.digest.algorithm}/${fetch.digest.hex}`).catch(() => undefined);
+    } finally {
+      fetch.notify();
+    }
+  }
+
+  /** Moves the verified bytes to their content-addressed place (unless the same blob is already there). */
+  private async publish(fetch: BlobFetch): Promise<void> {
+    const target = blobDataPath(fetch.digest);
+    const existing = await this.driver.stat(target);
+    if (existing && existing.size === fetch.written) {
+      await this.driver.delete(fetch.stagingPath);
+      return;
+    }
+    await this.driver.move(fetch.stagingPath, target);
+  }
+
+  /**
+   * Streams `fetch` into `destination` from `offset` as bytes arrive, the last byte only once verified;
+   * resolves when all was written, rejects (having destroyed nothing) when the fetch failed.
+   */
+  async pipeTo(fetch: BlobFetch, destination: Writable, offset = 0): Promise<void> {
+    let pos = offset;
+    for (;;) {
+      if (fetch.state === 'failed') throw fetch.error ?? new Error('upstream fetch failed');
+      const end = fetch.state === 'done' ? (fetch.size as number) : heldBack(fetch);
+      if (pos < end) {
+        pos += await this.copy(fetch, pos, end - 1, destination);
+        continue;
+      }
+      if (fetch.state === 'done') return;
+      await fetch.changed();
+    }
+  }
+
+  /** Copies [start, end] from wherever the bytes are now (staging, or their final place once published). */
+  private async copy(fetch: BlobFetch, start: number, end: number, destination: Writable): Promise<number> {
+    let reader: AsyncIterable<Buffer>;
+    try {
+      reader = (await this.driver.reader(fetch.stagingPath, { offset: start, end })) as AsyncIterable<Buffer>;
+    } catch (err) {
+      if (fetch.state !== 'done') throw err;
+      reader = (await this.driver.reader(blobDataPath(fetch.digest), { offset: start, end })) as AsyncIterable<Buffer>;
+    }
+    let n = 0;
+    for await (const chunk of reader) {
+      n += chunk.length;
+      if (!destination.write(chunk)) await once(destination, 'drain');
+    }
+    return n;
+  }
+}
+
+/** How far readers may go before the digest is checked: one byte short of the end. */
+function heldBack(fetch: BlobFetch): number {
+  if (fetch.size === undefined) return Math.max(0, fetch.written - 1);
+  return Math.min(fetch.written, fetch.size - 1);
+}

@@ -1,0 +1,102 @@
+/**
+ * /v2 for dependency proxy names (`<group>/dependency_proxy/containers/<image>`): manifest and blob GET and
+ * HEAD through the group's cache; referrers answer an empty index (Docker 24+ asks for them); anything that
+ * would write is refused as UNSUPPORTED, since a proxy's content is upstream's.
+ */
+import { BlobUnknownError } from '../content/errors.js';
+import { parseDigest } from '../oci/digest.js';
+import { isValidTag } from '../oci/reference.js';
+import type { RequestContext } from '../registry/context.js';
+import { OciError } from '../registry/errors.js';
+import { sendStoredBlob } from '../registry/handlers/blobs.js';
+import { API_VERSION_HEADER, send } from '../registry/http.js';
+import type { RouteMatch } from '../registry/routes.js';
+import { NotFoundUpstream } from './blob-fetcher.js';
+import type { ProxyName } from './names.js';
+import { type ProxyService, ProxyUnavailableError } from './proxy.service.js';
+import { UpstreamError } from './upstream.js';
+
+/** Routes and methods the proxy answers; the guard is asked only for these. */
+export function proxyRouteAllowed(match: RouteMatch, method: string): boolean {
+  if (match.route === 'manifest' || match.route === 'blob') return method === 'GET' || method === 'HEAD';
+  return match.route === 'referrers' && method === 'GET';
+}
+
+export async function handleProxy(ctx: RequestContext, match: RouteMatch, name: ProxyName, proxy: ProxyService) {
+  const group = ctx.auth.proxyGroup;
+  if (!group) throw new OciError('NAME_UNKNOWN', { name: ctx.name }, `no group "${name.groupPath}"`);
+  if (!group.enabled) {
+    throw new OciError(
+      'NAME_UNKNOWN',
+      { name: ctx.name },
+      `the dependency proxy of group "${group.fullPath}" is disabled`,
+    );
+  }
+  try {
+    if (match.route === 'manifest') return await manifest(ctx, name, proxy);
+    if (match.route === 'blob') return await blob(ctx, name, proxy);
+    send(
+      ctx.res,
+      200,
+      { 'content-type': 'application/vnd.oci.image.index.v1+json' },
+      JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] }),
+    );
+  } catch (err) {
+    throw toOci(err, ctx);
+  }
+}
+
+async function manifest(ctx: RequestContext, name: ProxyName, proxy: ProxyService): Promise<void> {
+  const reference = ctx.ref;
+  if (reference.includes(':')) parseDigest(reference);
+  else if (!isValidTag(reference)) throw new OciError('MANIFEST_UNKNOWN', { reference }, `"${reference}" is not a tag`);
+  const m = await proxy.manifest(ctx.auth.proxyGroup!, name, reference);
+  if (!m)
+    throw new OciError('MANIFEST_UNKNOWN', { name: ctx.name, reference }, `upstream has no ${name.image}:${reference}`);
+  const headers: Record<string, string | number> = {
+    'content-type': m.contentType,
+    'docker-content-digest': m.digest,
+    etag: `"${m.digest}"`,
+    'content-length': m.body.length,
+  };
+  if (m.stale) headers.warning = `110 berth "${m.stale}"`;
+  if (ctx.head) return send(ctx.res, 200, headers);
+  send(ctx.res, 200, headers, m.body);
+}
+
+async function blob(ctx: RequestContext, name: ProxyName, proxy: ProxyService): Promise<void> {
+  const digest = parseDigest(ctx.ref);
+  const source = await proxy.blob(ctx.auth.proxyGroup!, name, digest);
+  if (!source) throw new BlobUnknownError(digest.value);
+  if ('stored' in source) return sendStoredBlob(ctx, digest, source.stored.size);
+  const { fetch } = source;
+  while (fetch.state === 'starting') await fetch.changed();
+  if (fetch.state === 'failed' && fetch.written === 0) throw fetch.error;
+  const headers: Record<string, string | number> = {
+    ...API_VERSION_HEADER,
+    'docker-content-digest': digest.value,
+    etag: `"${digest.value}"`,
+    'content-type': 'application/octet-stream',
+  };
+  if (fetch.size !== undefined) headers['content-length'] = fetch.size;
+  if (ctx.head) return send(ctx.res, 200, headers);
+  ctx.res.writeHead(200, headers);
+  await proxy.stream(fetch, ctx.res);
+  ctx.res.end();
+}
+
+function toOci(err: unknown, ctx: RequestContext): unknown {
+  if (err instanceof NotFoundUpstream) return new BlobUnknownError(ctx.ref);
+  if (err instanceof ProxyUnavailableError) return new OciError('UPSTREAM_UNAVAILABLE', undefined, err.message);
+  if (err instanceof UpstreamError) {
+    if (err.status === 429) {
+      const headers: Record<string, string> = err.retryAfter ? { 'retry-after': String(err.retryAfter) } : {};
+      return new OciError('TOOMANYREQUESTS', undefined, `upstream: ${err.message}`, headers);
+    }
+    if (err.status === 401 || err.status === 403) {
+      return new OciError('DENIED', undefined, `upstream refused access: ${err.message}`);
+    }
+    return new OciError(err.outage ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_INVALID', undefined, err.message);
+  }
+  return err;
+}

@@ -1,0 +1,200 @@
+/**
+ * The dependency proxy: a group's pull-through cache of the upstream registry (Docker Hub by default).
+ *
+ * Manifests, quota-safe: a tag pull HEADs upstream (free on Docker Hub) and GETs only when the digest
+ * changed or nothing is cached; a pull by digest that is cached never touches upstream. The bytes and
+ * Content-Type are stored and served exactly. Concurrent misses for one manifest share one GET.
+ *
+ * Blobs: served from the content store when the group's cache (or the registry) holds them, otherwise
+ * fetched once and streamed to every waiting client as bytes arrive (blob-fetcher.ts).
+ *
+ * Outages: when upstream fails (no answer, 5xx, 429), a cached tag is served for BERTH_PROXY_STALE_IF_ERROR
+ * after upstream last confirmed it, flagged with a `Warning` header; after that, a 503 `UNAVAILABLE`.
+ * Cached digests are always served.
+ */
+import type { Writable } from 'node:stream';
+import type { ProxyGroupInfo } from '../auth/access.service.js';
+import type { ProxyStore } from '../db/proxy-store.js';
+import type { RegistryStore } from '../db/registry-store.js';
+import type { Logger } from '../observability/logger.js';
+import type { Digest } from '../oci/digest.js';
+import type { BlobFetch, BlobFetcher } from './blob-fetcher.js';
+import type { ProxyName } from './names.js';
+import type { ProxyMetrics } from './proxy-metrics.js';
+import { type UpstreamCredentials, UpstreamError, type UpstreamRegistry } from './upstream.js';
+
+export interface ServedManifest {
+  digest: string;
+  contentType: string;
+  body: Buffer;
+  /** Served from cache because upstream failed: the reason, for the Warning header. */
+  stale?: string;
+}
+
+/** Why nothing can be served: upstream failed and the cache cannot stand in. */
+export class ProxyUnavailableError extends Error {}
+
+export interface ProxyDeps {
+  upstream: UpstreamRegistry;
+  store: ProxyStore;
+  registry: RegistryStore;
+  fetcher: BlobFetcher;
+  log: Logger;
+  metrics: ProxyMetrics;
+  staleIfErrorMs: number;
+  /** The group's upstream credentials, decrypted (undefined: anonymous). */
+  credentials(groupId: number): Promise<UpstreamCredentials | undefined>;
+  now?: () => number;
+}
+
+export class ProxyService {
+  private readonly manifestFetches = new Map<string, Promise<ServedManifest | null>>();
+
+  constructor(private readonly deps: ProxyDeps) {}
+
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+
+  /** The manifest `reference` (tag or digest) of `name`, from cache or upstream; null when upstream has none. */
+  async manifest(group: ProxyGroupInfo, name: ProxyName, reference: string): Promise<ServedManifest | null> {
+    const { store, metrics } = this.deps;
+    const byDigest = reference.includes(':');
+    if (byDigest) {
+      const cached = await store.manifest(group.id, name.image, reference);
+      if (cached) {
+        metrics.cache.inc('manifest_hit');
+        await store.touchManifest(group.id, name.image, reference);
+        return { digest: cached.digest, contentType: cached.contentType, body: cached.payload };
+      }
+      metrics.cache.inc('manifest_miss');
+      return this.fetchManifest(group, name, reference);
+    }
+
+    const tag = await store.tag(group.id, name.image, reference);
+    const cached = tag && (await store.manifest(group.id, name.image, tag.digest));
+    if (!tag || !cached) {
+      metrics.cache.inc('manifest_miss');
+      return this.fetchManifest(group, name, reference);
+    }
+    let head: Awaited<ReturnType<UpstreamRegistry['headManifest']>>;
+    try {
+      head = await this.deps.upstream.headManifest(name.image, reference, await this.deps.credentials(group.id));
+    } catch (err) {
+      if (!(err instanceof UpstreamError) || !err.outage) throw err;
+      return this.stale(group, name, reference, tag.revalidatedAt, cached, err);
+    }
+    if (head === null) return null; // gone upstream: a definite answer, not an outage
+    if (head.digest === cached.digest && sameType(head.contentType, cached.contentType)) {
+      metrics.cache.inc('manifest_hit');
+      await store.touchTag(group.id, name.image, reference, cached.digest, true);
+      return { digest: cached.digest, contentType: cached.contentType, body: cached.payload };
+    }
+    metrics.cache.inc('manifest_changed');
+    return this.fetchManifest(group, name, reference);
+  }
+
+  private async stale(
+    group: ProxyGroupInfo,
+    name: ProxyName,
+    reference: string,
+    revalidatedAt: Date,
+    cached: { digest: string; contentType: string; payload: Buffer },
+    err: UpstreamError,
+  ): Promise<ServedManifest> {
+    const age = this.now() - revalidatedAt.getTime();
+    if (age > this.deps.staleIfErrorMs) {
+      throw new ProxyUnavailableError(
+        `upstream is failing (${err.message}) and the cached ${name.requested}:${reference} was last confirmed ${Math.round(age / 3_600_000)} h ago, beyond the stale-if-error window`,
+      );
+    }
+    this.deps.metrics.cache.inc('manifest_stale');
+    this.deps.log.warn(
+      { group: group.fullPath, image: name.image, tag: reference, err: err.message, ageMs: age },
+      'upstream failing: serving the cached manifest',
+    );
+    await this.deps.store.touchTag(group.id, name.image, reference, cached.digest, false);
+    return {
+      digest: cached.digest,
+      contentType: cached.contentType,
+      body: cached.payload,
+      stale: `upstream failing (${err.status ?? 'no answer'}); served from cache, last confirmed ${revalidatedAt.toISOString()}`,
+    };
+  }
+
+  /** One upstream GET for any number of concurrent requests for the same manifest. */
+  private fetchManifest(group: ProxyGroupInfo, name: ProxyName, reference: string): Promise<ServedManifest | null> {
+    const key = `${group.id} ${name.image} ${reference}`;
+    const running = this.manifestFetches.get(key);
+    if (running) {
+      this.deps.metrics.coalesced.inc('manifest');
+      return running;
+    }
+    const fetch = (async () => {
+      const got = await this.deps.upstream.getManifest(name.image, reference, await this.deps.credentials(group.id));
+      if (!got) return null;
+      await this.deps.store.saveManifest(group.id, name.image, got, reference.includes(':') ? undefined : reference);
+      return { digest: got.digest, contentType: got.contentType, body: got.body };
+    })().finally(() => this.manifestFetches.delete(key));
+    this.manifestFetches.set(key, fetch);
+    return fetch;
+  }
+
+  /**
+   * Where a blob's bytes come from: the content store (with its size) when this group's cache or the
+   * registry already holds it, or a fetch (started, or joined when one is running) to stream from.
+   */
+  async blob(
+    group: ProxyGroupInfo,
+    name: ProxyName,
+    digest: Digest,
+  ): Promise<{ stored: { size: number } } | { fetch: BlobFetch } | null> {
+    const { store, registry, metrics } = this.deps;
+    const linked = await store.blob(group.id, digest.value);
+    if (linked) {
+      metrics.cache.inc('blob_hit');
+      await store.linkBlob(group.id, linked.id); // read now
+      return { stored: linked };
+    }
+    const credentials = await this.deps.credentials(group.id);
+    // Bytes the content store already has (pushed, or cached by another group) are shared, but only once
+    // upstream says this image has them for this group's credentials: a digest is not a key to anything.
+    const known = await registry.findBlob(digest.value);
+    if (known) {
+      if (!(await this.deps.upstream.headBlob(name.image, digest.value, credentials))) return null;
+      metrics.cache.inc('blob_hit');
+      await store.linkBlob(group.id, known.id);
+      return { stored: known };
+    }
+    metrics.cache.inc('blob_miss');
+    const { fetch, leader } = this.deps.fetcher.join(digest, group.id, {
+      open: () => this.deps.upstream.openBlob(name.image, digest.value, credentials),
+      commit: async (size) => {
+        const id = await registry.ensureBlob(digest.value, size);
+        await store.linkBlob(group.id, id);
+      },
+      onBytes: (n) => metrics.bytesFromUpstream.inc('', n),
+    });
+    if (leader) return { fetch };
+    metrics.coalesced.inc('blob');
+    if (fetch.groupId !== group.id) {
+      if (!(await this.deps.upstream.headBlob(name.image, digest.value, credentials))) return null;
+      void fetch.finished.then(async () => {
+        const blob = fetch.state === 'done' ? await registry.findBlob(digest.value) : undefined;
+        if (blob) await store.linkBlob(group.id, blob.id);
+      });
+    }
+    return { fetch };
+  }
+
+  /** Streams a fetch to a client as its bytes arrive (see BlobFetcher.pipeTo). */
+  async stream(fetch: BlobFetch, destination: Writable): Promise<void> {
+    await this.deps.fetcher.pipeTo(fetch, destination);
+    this.deps.metrics.bytesToClients.inc('', fetch.size ?? 0);
+  }
+}
+
+/** Content types compare without parameters (`; charset=…`). */
+function sameType(a: string | undefined, b: string): boolean {
+  return (a ?? '').split(';')[0]?.trim() === b.split(';')[0]?.trim();
+}
