@@ -52,6 +52,8 @@ export interface App {
   bootstrap: { created: boolean; generated?: string };
   log: Logger;
   metrics: Metrics;
+  /** The dependency proxy's cache metadata. */
+  proxyStore: ProxyStore;
   /** Starts listening; resolves to the base URL (useful with port 0). */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -60,6 +62,8 @@ export interface App {
 export interface BuildOptions {
   log?: Logger;
   driver?: StorageDriver;
+  /** The clock (ms since the epoch) for time-dependent decisions; tests move it instead of sleeping. */
+  clock?: () => number;
 }
 
 const HOURLY = 60 * 60 * 1000;
@@ -114,6 +118,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     metrics: proxyMetrics,
     staleIfErrorMs: config.proxyStaleIfErrorMs,
     credentials: async () => undefined,
+    now: options.clock,
   });
   const registry = createRegistryHandler({ guard, store, blobs, uploads, log, proxy });
   const tokenEndpoint = createTokenEndpoint({ tokens, access, identity, throttle: new LoginThrottle(), log });
@@ -198,6 +203,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     bootstrap,
     log,
     metrics,
+    proxyStore,
     async listen(port = config.port, host = config.host) {
       await new Promise<void>((resolve, reject) => {
         fastify.server.once('error', reject);

@@ -106,6 +106,8 @@ export class UpstreamRegistry {
   readonly url: string;
   private readonly http: Got;
   private readonly tokens = new Map<string, { token: string; expiresAt: number }>();
+  /** The upstream's token challenge, learned from its first 401: later scopes get a token before asking. */
+  private challenge?: Challenge;
 
   constructor(private readonly options: UpstreamOptions) {
     this.url = options.url.replace(/\/+$/, '');
@@ -181,7 +183,7 @@ export class UpstreamRegistry {
       this.options.onRequest?.('HEAD', res.statusCode);
       return res;
     };
-    let res = await send(this.cachedToken(scope, creds));
+    let res = await send(await this.tokenFor(scope, creds));
     if (res.statusCode === 401) res = await send(await this.token(res, scope, creds));
     if (res.statusCode === 404) return false;
     this.expectOk(res, `HEAD blob ${image}@${digest}`);
@@ -209,7 +211,7 @@ export class UpstreamRegistry {
     };
     let attempt = 0;
     for (;;) {
-      let { stream, res } = await open(this.cachedToken(scope, creds));
+      let { stream, res } = await open(await this.tokenFor(scope, creds));
       if (res.statusCode === 401) {
         stream.destroy();
         const token = await this.token(res, scope, creds);
@@ -253,7 +255,7 @@ export class UpstreamRegistry {
       if (limit !== undefined || remaining !== undefined) this.options.onRateLimit?.({ limit, remaining });
       return res;
     };
-    let res = await send(this.cachedToken(scope, creds));
+    let res = await send(await this.tokenFor(scope, creds));
     if (res.statusCode === 401) res = await send(await this.token(res, scope, creds));
     return res;
   }
@@ -271,15 +273,42 @@ export class UpstreamRegistry {
     return `${creds ? `${creds.identity}:${createHash('sha256').update(creds.secret).digest('hex')}` : ''} ${scope}`;
   }
 
-  private cachedToken(scope: string, creds?: UpstreamCredentials): string | undefined {
+  /**
+   * A token for `scope`: the cached one, or, once the upstream's challenge is known, a fresh one, so a
+   * request is not first sent without a token only to be refused (a wasted round trip, and on Docker Hub
+   * a request that counts against the abuse limit).
+   */
+  private async tokenFor(scope: string, creds?: UpstreamCredentials): Promise<string | undefined> {
     const hit = this.tokens.get(this.key(scope, creds));
-    return hit && hit.expiresAt > Date.now() ? hit.token : undefined;
+    if (hit && hit.expiresAt > Date.now()) return hit.token;
+    const challenge = this.challenge ?? (await this.ping());
+    return challenge ? this.fetchToken(challenge, scope, creds) : undefined;
+  }
+
+  private pinging?: Promise<Challenge | undefined>;
+
+  /** `GET /v2/`, as Docker clients begin: learns the token realm once (none when upstream is open). */
+  private ping(): Promise<Challenge | undefined> {
+    this.pinging ??= (async () => {
+      const res = await this.http(`${this.url}/v2/`).catch(() => undefined);
+      this.options.onRequest?.('GET', res?.statusCode);
+      const challenge = res?.statusCode === 401 ? parseChallenge(res.headers['www-authenticate']) : undefined;
+      if (!res) this.pinging = undefined; // no answer: ask again next time
+      if (challenge) this.challenge = challenge;
+      return challenge;
+    })();
+    return this.pinging;
   }
 
   /** Answers a 401's challenge: a token for `scope` from the realm it names, cached until shortly before expiry. */
   private async token(res: Response, scope: string, creds?: UpstreamCredentials): Promise<string> {
     const challenge = parseChallenge(res.headers['www-authenticate']);
     if (!challenge) throw new UpstreamError('upstream wants authentication but sent no Bearer challenge', 401);
+    this.challenge = challenge;
+    return this.fetchToken(challenge, scope, creds);
+  }
+
+  private async fetchToken(challenge: Challenge, scope: string, creds?: UpstreamCredentials): Promise<string> {
     const url = new URL(challenge.realm);
     if (challenge.service) url.searchParams.set('service', challenge.service);
     url.searchParams.set('scope', scope);

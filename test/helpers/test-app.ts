@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type App, buildApp } from '../../src/app.js';
+import { type App, type BuildOptions, buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { initOrm } from '../../src/db/orm.js';
 import { NamespacesService } from '../../src/domain/namespaces.service.js';
@@ -43,11 +43,11 @@ export function testEnv(dir: string, extra: Record<string, string> = {}): Record
   };
 }
 
-export async function startTestApp(extra: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(extra: Record<string, string> = {}, options: BuildOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-test-'));
   const env = testEnv(dir, extra);
   if (env.BERTH_DATABASE_URL!.startsWith('postgres')) await resetPostgres(env.BERTH_DATABASE_URL!);
-  const app = await buildApp(loadConfig(env));
+  const app = await buildApp(loadConfig(env), options);
   const url = await app.listen(0, '127.0.0.1');
   return {
     app,

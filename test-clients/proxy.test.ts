@@ -1,0 +1,324 @@
+/**
+ * The dependency proxy against a real upstream: docker-registry with token auth behind a counting relay
+ * (helpers/fake-hub.ts), berth pointed at it with BERTH_PROXY_UPSTREAM_URL. Request counts are read off the
+ * relay, so "one upstream GET" means one request reached the upstream registry.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { identity, namespaces, user } from '../test/auth/helpers.js';
+import { type Credentials, OciClient, ROOT } from '../test/helpers/oci-client.js';
+import { startTestApp, type TestApp } from '../test/helpers/test-app.js';
+import { type FakeHub, startFakeHub } from './helpers/fake-hub.js';
+
+const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+const DP = 'ci/dependency_proxy/containers';
+const HOUR = 3_600_000;
+
+let dir: string;
+let hub: FakeHub;
+let t: TestApp;
+let clockOffset = 0;
+let alpine: Awaited<ReturnType<OciClient['pushImage']>>;
+let big: Awaited<ReturnType<OciClient['pushImage']>>;
+const members = new Map<string, Credentials>();
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'berth-proxy-'));
+  hub = await startFakeHub(join(dir, 'hub'));
+  const pusher = hub.pusher();
+  alpine = await pusher.pushImage('library/alpine', '3.20', { layers: 2, layerSize: 64 * 1024 });
+  big = await pusher.pushImage('someorg/big', '1', { layers: 1, layerSize: 2 * 1024 * 1024 });
+  t = await startTestApp(
+    { BERTH_PROXY_UPSTREAM_URL: hub.url, BERTH_PROXY_STALE_IF_ERROR: '1h' },
+    { clock: () => Date.now() + clockOffset },
+  );
+  await namespaces(t).createGroup('ci');
+  await namespaces(t).createGroup('other');
+  await t.project('ci/app');
+  members.set('guest', await user(t, 'guest'));
+  await identity(t).setMember('guest', 'ci', 'guest');
+  members.set('outsider', await user(t, 'outsider'));
+});
+
+after(async () => {
+  await t?.close();
+  await hub?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const guest = () => new OciClient(t.url, members.get('guest'));
+const reset = () => {
+  hub.requests.length = 0;
+  hub.fault = undefined;
+  hub.blobRate = 0;
+};
+
+describe('who may pull through the proxy', () => {
+  test('anonymous: 401 with the Bearer challenge; a signed-in outsider: 403; a Guest of the group: 200', async () => {
+    const path = `/v2/${DP}/alpine/manifests/3.20`;
+    const anon = await new OciClient(t.url).send('GET', path);
+    assert.equal(anon.status, 401);
+    assert.match(
+      anon.headers.get('www-authenticate') ?? '',
+      /^Bearer realm="[^"]+\/jwt\/auth",service="container_registry",scope="repository:ci\/dependency_proxy\/containers\/alpine:pull"/,
+    );
+    const anonToken = await new OciClient(t.url).req('GET', path);
+    assert.equal(anonToken.status, 401, 'an anonymous token does not open the proxy');
+
+    const outsider = await new OciClient(t.url, members.get('outsider')).req('GET', path);
+    assert.equal(outsider.status, 403);
+    assert.equal(outsider.json().errors[0].code, 'DENIED');
+
+    const ok = await guest().req('GET', path);
+    assert.equal(ok.status, 200, ok.body.toString());
+  });
+
+  test('a group deploy token with read_registry, a PAT with a registry scope and a job token of a project in the group', async () => {
+    const path = `/v2/${DP}/alpine/manifests/3.20`;
+    const deploy = await identity(t).createDeployToken('ci', { name: 'dp', scopes: ['read_registry'] });
+    const d = await new OciClient(t.url, { username: deploy.token.username, password: deploy.secret }).req('GET', path);
+    assert.equal(d.status, 200);
+    const otherDeploy = await identity(t).createDeployToken('other', { name: 'dp', scopes: ['read_registry'] });
+    const od = await new OciClient(t.url, { username: otherDeploy.token.username, password: otherDeploy.secret }).req(
+      'GET',
+      path,
+    );
+    assert.equal(od.status, 403, "another group's deploy token");
+
+    const pat = await identity(t).createPersonalAccessToken('guest', { name: 'ci', scopes: ['read_registry'] });
+    assert.equal(
+      (await new OciClient(t.url, { username: 'guest', password: pat.secret }).req('GET', path)).status,
+      200,
+    );
+    const apiRead = await identity(t).createPersonalAccessToken('guest', { name: 'ui', scopes: ['read_api'] });
+    assert.equal(
+      (await new OciClient(t.url, { username: 'guest', password: apiRead.secret }).req('GET', path)).status,
+      403,
+      'read_api is not a registry scope',
+    );
+
+    const job = await identity(t).createJobToken('root', 'ci/app', { username: 'outsider' });
+    const j = await new OciClient(t.url, { username: 'gitlab-ci-token', password: job.secret }).req('GET', path);
+    assert.equal(j.status, 200, 'a job of a project in the group');
+  });
+
+  test("the group setting `enabled` off: 404, as GitLab's", async () => {
+    const ci = (await t.app.access.proxyGroup('ci'))!;
+    await t.app.db.em
+      .getKnex()('dependency_proxy_group_settings')
+      .insert({
+        group_id: ci.id,
+        enabled: false,
+        created_at: t.app.db.dialect === 'sqlite' ? Date.now() : new Date(),
+        updated_at: t.app.db.dialect === 'sqlite' ? Date.now() : new Date(),
+      });
+    t.app.access.changed();
+    const r = await guest().req('GET', `/v2/${DP}/alpine/manifests/3.20`);
+    assert.equal(r.status, 404);
+    assert.equal(r.json().errors[0].code, 'NAME_UNKNOWN');
+    await t.app.db.em.getKnex()('dependency_proxy_group_settings').where('group_id', ci.id).delete();
+    t.app.access.changed();
+  });
+});
+
+describe('manifests, quota-safe', () => {
+  test('a cold tag pull GETs once; a warm one only HEADs; a cached digest never asks upstream', async () => {
+    await t.app.proxyStore.purge((await t.app.access.proxyGroup('ci'))!.id);
+    reset();
+    const c = guest();
+    const first = await c.req('GET', `/v2/${DP}/alpine/manifests/3.20`, {
+      headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+    });
+    assert.equal(first.status, 200);
+    assert.equal(first.body.toString(), alpine.bytes, 'the exact bytes');
+    assert.equal(first.headers.get('content-type'), 'application/vnd.oci.image.manifest.v1+json');
+    assert.equal(first.headers.get('docker-content-digest'), alpine.digest);
+    assert.equal(hub.count('GET', /\/manifests\//), 1);
+
+    const warm = await c.req('GET', `/v2/${DP}/alpine/manifests/3.20`);
+    assert.equal(warm.body.toString(), alpine.bytes);
+    const head = await c.req('HEAD', `/v2/${DP}/library/alpine/manifests/3.20`);
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('docker-content-digest'), alpine.digest);
+    assert.equal(hub.count('GET', /\/manifests\//), 1, '`alpine` and `library/alpine` are one cache entry');
+    assert.equal(hub.count('HEAD', /\/manifests\//), 2, 'each tag pull revalidates with a (free) HEAD');
+
+    hub.requests.length = 0;
+    const byDigest = await c.req('GET', `/v2/${DP}/alpine/manifests/${alpine.digest}`);
+    assert.equal(byDigest.status, 200);
+    assert.equal(byDigest.body.toString(), alpine.bytes);
+    assert.equal(hub.requests.length, 0, 'no upstream request at all');
+  });
+
+  test('a tag that moved upstream is fetched again', async () => {
+    const moved = await hub.pusher().pushImage('library/alpine', 'edge', { layers: 1, layerSize: 1024 });
+    const c = guest();
+    assert.equal((await c.req('GET', `/v2/${DP}/alpine/manifests/edge`)).body.toString(), moved.bytes);
+    const newer = await hub.pusher().pushImage('library/alpine', 'edge', { layers: 1, layerSize: 1024 });
+    reset();
+    const r = await c.req('GET', `/v2/${DP}/alpine/manifests/edge`);
+    assert.equal(r.body.toString(), newer.bytes);
+    assert.equal(hub.count('HEAD', /\/manifests\/edge$/), 1);
+    assert.equal(hub.count('GET', /\/manifests\/edge$/), 1);
+  });
+
+  test('unknown image or tag: MANIFEST_UNKNOWN; referrers: an empty index; writes: UNSUPPORTED', async () => {
+    const c = guest();
+    const missing = await c.req('GET', `/v2/${DP}/alpine/manifests/nope`);
+    assert.equal(missing.status, 404);
+    assert.equal(missing.json().errors[0].code, 'MANIFEST_UNKNOWN');
+    const refs = await c.req('GET', `/v2/${DP}/alpine/referrers/${alpine.digest}`);
+    assert.equal(refs.status, 200);
+    assert.deepEqual(refs.json().manifests, []);
+    const put = await new OciClient(t.url, ROOT).req('PUT', `/v2/${DP}/alpine/manifests/x`, { body: '{}' });
+    assert.equal(put.status, 405);
+    assert.equal(put.json().errors[0].code, 'UNSUPPORTED');
+  });
+});
+
+/** GETs a blob with its own connection, recording when the first byte and the end arrived. */
+function timedGet(
+  url: string,
+  token: string,
+): Promise<{ status: number; body: Buffer; firstByte: number; end: number }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { authorization: `Bearer ${token}` }, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      let firstByte = 0;
+      res.on('data', (c: Buffer) => {
+        if (!firstByte) firstByte = performance.now();
+        chunks.push(c);
+      });
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), firstByte, end: performance.now() }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('blobs, streamed and coalesced', () => {
+  test('20 concurrent cold pulls of one blob: one upstream GET, and every client streams while it downloads', async () => {
+    reset();
+    hub.blobRate = 2 * 1024 * 1024; // the 2 MiB layer takes about a second upstream
+    const layer = big.layers[0]!;
+    const path = `/v2/${DP}/someorg/big/blobs/${layer.digest}`;
+    const token = await guest().token([`repository:${DP}/someorg/big:pull`]);
+    const start = performance.now();
+    const results = await Promise.all(Array.from({ length: 20 }, () => timedGet(`${t.url}${path}`, token)));
+    const lastEnd = Math.max(...results.map((r) => r.end));
+    for (const r of results) {
+      assert.equal(r.status, 200);
+      assert.equal(sha256(r.body), layer.digest);
+    }
+    assert.equal(hub.count('GET', /\/blobs\/sha256:/), 1, 'exactly one upstream GET');
+    const latestFirstByte = Math.max(...results.map((r) => r.firstByte));
+    assert.ok(
+      latestFirstByte - start < (lastEnd - start) / 2,
+      `every client got bytes early (last first byte at ${Math.round(latestFirstByte - start)} ms of ${Math.round(lastEnd - start)} ms)`,
+    );
+
+    hub.requests.length = 0;
+    hub.blobRate = 0;
+    const warm = await guest().req('GET', path);
+    assert.equal(sha256(warm.body), layer.digest);
+    const ranged = await guest().req('GET', path, { headers: { range: 'bytes=10-19' } });
+    assert.equal(ranged.status, 206);
+    assert.deepEqual(ranged.body, warm.body.subarray(10, 20));
+    assert.equal(hub.requests.length, 0, 'warm pulls never reach upstream');
+  });
+
+  for (const [label, fault] of [
+    ['a truncated body', { kind: 'truncate', after: 100_000 }],
+    ['a corrupt body', { kind: 'corrupt' }],
+  ] as const) {
+    test(`${label} is never cached, and the client sees a failed transfer`, async () => {
+      const image = `someorg/f-${fault.kind}`;
+      const img = await hub.pusher().pushImage(image, '1', { layers: 1, layerSize: 300_000 });
+      const layer = img.layers[0]!;
+      reset();
+      hub.fault = (r) => (r.method === 'GET' && r.path.endsWith(layer.digest) ? fault : undefined);
+      const token = await guest().token([`repository:${DP}/${image}:pull`]);
+      const url = `${t.url}/v2/${DP}/${image}/blobs/${layer.digest}`;
+      const failed = await timedGet(url, token).then(
+        (r) => r,
+        (err: Error) => err,
+      );
+      if (!(failed instanceof Error)) {
+        assert.notEqual(sha256(failed.body), layer.digest, 'never the whole, verified blob');
+        assert.ok(
+          failed.body.length < layer.size,
+          `the transfer was cut (${failed.body.length} of ${layer.size} bytes)`,
+        );
+      }
+      assert.equal(await t.app.store.findBlob(layer.digest), undefined, 'nothing cached');
+      hub.fault = undefined;
+      const ok = await timedGet(url, token);
+      assert.equal(sha256(ok.body), layer.digest);
+      assert.equal(hub.count('GET', new RegExp(`${layer.digest}$`)), 2, 'the second pull fetched again');
+    });
+  }
+});
+
+describe('outages', () => {
+  test('upstream 503 or 429: a cached tag is served within the stale-if-error window, with a warning', async () => {
+    const c = guest();
+    reset();
+    assert.equal((await c.req('GET', `/v2/${DP}/alpine/manifests/3.20`)).status, 200);
+    for (const status of [503, 429]) {
+      hub.fault = (r) => (r.path.includes('/manifests/') ? { kind: 'status', status } : undefined);
+      const stale = await c.req('GET', `/v2/${DP}/alpine/manifests/3.20`);
+      assert.equal(stale.status, 200);
+      assert.equal(stale.body.toString(), alpine.bytes);
+      assert.match(stale.headers.get('warning') ?? '', /^110 berth "upstream failing/);
+    }
+    hub.fault = (r) => (r.path.includes('/manifests/') ? { kind: 'reset' } : undefined);
+    assert.equal((await c.req('GET', `/v2/${DP}/alpine/manifests/3.20`)).status, 200, 'connection reset too');
+
+    clockOffset = 2 * HOUR; // beyond the 1 h window since upstream last confirmed the tag
+    try {
+      const gone = await c.req('GET', `/v2/${DP}/alpine/manifests/3.20`);
+      assert.equal(gone.status, 503);
+      assert.equal(gone.json().errors[0].code, 'UNAVAILABLE');
+      assert.match(gone.json().errors[0].message, /stale-if-error window/);
+      const digest = await c.req('GET', `/v2/${DP}/alpine/manifests/${alpine.digest}`);
+      assert.equal(digest.status, 200, 'a cached digest is always served');
+    } finally {
+      clockOffset = 0;
+      hub.fault = undefined;
+    }
+  });
+
+  test('429 with nothing cached is passed on with Retry-After; 5xx is UNAVAILABLE', async () => {
+    const c = guest();
+    hub.fault = (r) =>
+      r.path.includes('/manifests/') ? { kind: 'status', status: 429, headers: { 'retry-after': '60' } } : undefined;
+    const limited = await c.req('GET', `/v2/${DP}/never-cached/manifests/1`);
+    assert.equal(limited.status, 429);
+    assert.equal(limited.json().errors[0].code, 'TOOMANYREQUESTS');
+    assert.equal(limited.headers.get('retry-after'), '60');
+    hub.fault = (r) => (r.path.includes('/manifests/') ? { kind: 'status', status: 502 } : undefined);
+    const down = await c.req('GET', `/v2/${DP}/never-cached/manifests/1`);
+    assert.equal(down.status, 503);
+    hub.fault = undefined;
+  });
+});
+
+describe('observability', () => {
+  test('cache outcomes, upstream requests, coalesced waiters and Docker Hub rate limits at /metrics', async () => {
+    const text = await (await fetch(`${t.url}/metrics`)).text();
+    assert.match(text, /^berth_proxy_cache_total\{outcome="manifest_hit"\} [1-9]/m);
+    assert.match(text, /^berth_proxy_cache_total\{outcome="blob_miss"\} [1-9]/m);
+    assert.match(text, /^berth_proxy_upstream_requests_total\{request="HEAD 200"\} [1-9]/m);
+    assert.match(text, /^berth_proxy_coalesced_total\{kind="blob"\} (1[9]|[2-9]\d)/m);
+    assert.match(text, /^berth_proxy_upstream_ratelimit_limit 100$/m);
+    assert.match(text, /^berth_proxy_upstream_ratelimit_remaining 42$/m);
+  });
+});
