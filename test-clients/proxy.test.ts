@@ -5,15 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { identity, namespaces, user } from '../test/auth/helpers.js';
+import { identity, namespaces, PASSWORD, user } from '../test/auth/helpers.js';
 import { type Credentials, OciClient, ROOT } from '../test/helpers/oci-client.js';
 import { startTestApp, type TestApp } from '../test/helpers/test-app.js';
 import { type FakeHub, startFakeHub } from './helpers/fake-hub.js';
+import { Skopeo } from './helpers/skopeo.js';
 
 const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const DP = 'ci/dependency_proxy/containers';
@@ -308,6 +309,78 @@ describe('outages', () => {
     const down = await c.req('GET', `/v2/${DP}/never-cached/manifests/1`);
     assert.equal(down.status, 503);
     hub.fault = undefined;
+  });
+});
+
+describe('skopeo through the proxy', () => {
+  test('single- and multi-arch images copy out with the digests upstream has, then come from cache', async () => {
+    const pusher = hub.pusher();
+    const arm = await pusher.pushImage('library/multi', 'arm64', {
+      config: { architecture: 'arm64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } },
+    });
+    const amd = await pusher.pushImage('library/multi', 'amd64');
+    const OCI = 'application/vnd.oci.image.manifest.v1+json';
+    const index = {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [
+        {
+          mediaType: OCI,
+          digest: amd.digest,
+          size: Buffer.byteLength(amd.bytes),
+          platform: { architecture: 'amd64', os: 'linux' },
+        },
+        {
+          mediaType: OCI,
+          digest: arm.digest,
+          size: Buffer.byteLength(arm.bytes),
+          platform: { architecture: 'arm64', os: 'linux' },
+        },
+      ],
+    };
+    const pushed = await pusher.pushManifest('library/multi', 'latest', index);
+    assert.equal(pushed.status, 201);
+    const indexDigest = pushed.headers.get('docker-content-digest') as string;
+
+    const s = new Skopeo(mkdtempSync(join(dir, 'skopeo-')));
+    const creds = ['--src-tls-verify=false', '--src-creds', `guest:${PASSWORD}`];
+    const host = new URL(t.url).host;
+    const single = join(dir, 'out-single');
+    await s.ok(['copy', '--preserve-digests', ...creds, `docker://${host}/${DP}/alpine:3.20`, `oci:${single}:v`]);
+    const layout = JSON.parse(readFileSync(join(single, 'index.json'), 'utf8'));
+    assert.equal(layout.manifests[0].digest, alpine.digest, 'the digest upstream has');
+
+    reset();
+    const multi = join(dir, 'out-multi');
+    await s.ok([
+      'copy',
+      '--all',
+      '--preserve-digests',
+      ...creds,
+      `docker://${host}/${DP}/multi:latest`,
+      `oci:${multi}:v`,
+    ]);
+    const multiLayout = JSON.parse(readFileSync(join(multi, 'index.json'), 'utf8'));
+    assert.equal(multiLayout.manifests[0].digest, indexDigest);
+    assert.equal(hub.count('GET', /\/manifests\//), 3, 'the index, then each child once');
+    const blobGets = hub.count('GET', /\/blobs\//);
+
+    reset();
+    const again = join(dir, 'out-multi-2');
+    await s.ok([
+      'copy',
+      '--all',
+      '--preserve-digests',
+      ...creds,
+      `docker://${host}/${DP}/multi:latest`,
+      `oci:${again}:v`,
+    ]);
+    assert.equal(
+      hub.count('GET', /\/(manifests|blobs)\//),
+      0,
+      `warm: no upstream GET (the cold copy made ${blobGets} blob GETs)`,
+    );
+    assert.equal(hub.count('HEAD', /\/manifests\/latest$/), 1, 'one HEAD revalidates the tag');
   });
 });
 
