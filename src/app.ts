@@ -23,12 +23,14 @@ import { ProxyStore } from './db/proxy-store.js';
 import type { RegistryStore } from './db/registry-store.js';
 import { mountGraphQL } from './graphql/server.js';
 import { deleteScheduledRepositories } from './jobs/delete-repositories.js';
+import { evictProxyCaches } from './jobs/evict-proxy-caches.js';
 import { purgeUploads } from './jobs/purge-uploads.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { BlobFetcher } from './proxy/blob-fetcher.js';
 import { ProxyService } from './proxy/proxy.service.js';
 import { ProxyMetrics } from './proxy/proxy-metrics.js';
+import { SecretBox } from './proxy/secret-box.js';
 import { UpstreamRegistry } from './proxy/upstream.js';
 import { RegistryGuard } from './registry/authorize.js';
 import { createRegistryHandler } from './registry/dispatch.js';
@@ -54,6 +56,10 @@ export interface App {
   metrics: Metrics;
   /** The dependency proxy's cache metadata. */
   proxyStore: ProxyStore;
+  /** Encrypts secrets at rest (upstream credentials). */
+  secretBox: SecretBox;
+  /** Background work, to run now (tests, the CLI). */
+  jobs: { evictProxyCaches(): Promise<number> };
   /** Starts listening; resolves to the base URL (useful with port 0). */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -67,6 +73,17 @@ export interface BuildOptions {
 }
 
 const HOURLY = 60 * 60 * 1000;
+
+/** A group's upstream credentials, decrypted; undefined when it has none (or they cannot be opened). */
+async function proxyCredentials(store: ProxyStore, box: SecretBox, groupId: number) {
+  const s = await store.settings(groupId);
+  if (!s.identity || !s.secretEncrypted) return undefined;
+  try {
+    return { identity: s.identity, secret: box.open(s.secretEncrypted) };
+  } catch {
+    return undefined; // sealed with another key (BERTH_SECRETS_KEY changed): pull anonymously
+  }
+}
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel);
@@ -86,8 +103,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const access = new AccessService(db.em.getKnex(), db.dialect, bus);
   const identity = () => new IdentityService(db.em.fork(), () => access.changed());
   const bootstrap = await identity().bootstrapAdmin(config.adminPassword);
+  const signingKey = await loadSigningKey(db.em.fork());
+  const secretBox = new SecretBox(
+    config.secretsKey ?? (signingKey.privateKey.export({ type: 'pkcs8', format: 'der' }) as Buffer),
+  );
   const tokens = new RegistryTokens(
-    await loadSigningKey(db.em.fork()),
+    signingKey,
     config.registryIssuer,
     config.registryService,
     config.registryTokenTtlMs,
@@ -117,7 +138,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     log,
     metrics: proxyMetrics,
     staleIfErrorMs: config.proxyStaleIfErrorMs,
-    credentials: async () => undefined,
+    credentials: (groupId) => proxyCredentials(proxyStore, secretBox, groupId),
     now: options.clock,
   });
   const registry = createRegistryHandler({ guard, store, blobs, uploads, log, proxy });
@@ -174,6 +195,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     store,
     blobs,
     publicUrl: config.publicUrl,
+    publicUrlSet: config.publicUrlSet,
+    proxy: { store: proxyStore, box: secretBox, rateLimit: () => proxyMetrics.rateLimit },
     jobs: { deleteRepositories },
   });
   await fastify.ready();
@@ -182,8 +205,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     purgeUploads({ store, uploads, driver, log, maxAgeMs: config.uploadPurgeAgeMs }).catch((err) =>
       log.error({ err }, 'upload purge failed'),
     );
+  const clock = options.clock ?? Date.now;
+  const evictProxy = () =>
+    evictProxyCaches(proxyStore, log, clock()).catch((err) => {
+      log.error({ err }, 'dependency proxy eviction failed');
+      return 0;
+    });
   const timer = setInterval(() => {
     void purge();
+    void evictProxy();
     deleteRepositories();
   }, HOURLY);
   deleteRepositories(); // any a crash interrupted
@@ -204,6 +234,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     log,
     metrics,
     proxyStore,
+    secretBox,
+    jobs: { evictProxyCaches: evictProxy },
     async listen(port = config.port, host = config.host) {
       await new Promise<void>((resolve, reject) => {
         fastify.server.once('error', reject);

@@ -10,7 +10,15 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import {
+  GroupDependencyProxyDocument,
+  PurgeDependencyProxyCacheDocument,
+  UpdateDependencyProxyImageTtlGroupPolicyDocument,
+  UpdateDependencyProxySettingsDocument,
+} from '../test/__generated__/graphql.js';
 import { identity, namespaces, PASSWORD, user } from '../test/auth/helpers.js';
+import { bearer, graphql } from '../test/helpers/graphql-client.js';
 import { type Credentials, OciClient, ROOT } from '../test/helpers/oci-client.js';
 import { startTestApp, type TestApp } from '../test/helpers/test-app.js';
 import { type FakeHub, startFakeHub } from './helpers/fake-hub.js';
@@ -381,6 +389,136 @@ describe('skopeo through the proxy', () => {
       `warm: no upstream GET (the cold copy made ${blobGets} blob GETs)`,
     );
     assert.equal(hub.count('HEAD', /\/manifests\/latest$/), 1, 'one HEAD revalidates the tag');
+  });
+});
+
+describe('GraphQL: settings, TTL policy, cache contents, purges', () => {
+  let ownerToken: string;
+  let guestToken: string;
+  const gql = <R, V>(doc: TypedDocumentNode<R, V>, variables: V, token = ownerToken) =>
+    graphql(t.url, doc, variables, bearer(token));
+
+  before(async () => {
+    await user(t, 'owner');
+    await identity(t).setMember('owner', 'ci', 'owner');
+    ownerToken = (await identity(t).createPersonalAccessToken('owner', { name: 'ui', scopes: ['api'] })).secret;
+    guestToken = (await identity(t).createPersonalAccessToken('guest', { name: 'ui2', scopes: ['api'] })).secret;
+  });
+
+  test("the group's cache as GitLab's pages read it", async () => {
+    const r = await gql(GroupDependencyProxyDocument, { fullPath: 'ci' }, guestToken);
+    assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+    const g = r.data!.group!;
+    assert.deepEqual(g.dependencyProxySetting, { enabled: true, identity: null });
+    assert.deepEqual(g.dependencyProxyImageTtlPolicy, { enabled: true, ttl: 90 });
+    assert.equal(g.dependencyProxyImagePrefix, `${new URL(t.url).host}/ci/dependency_proxy/containers`);
+    assert.ok(g.dependencyProxyImageCount >= 3, `images: ${g.dependencyProxyImageCount}`);
+    assert.ok(g.dependencyProxyBlobCount >= 3, `blobs: ${g.dependencyProxyBlobCount}`);
+    assert.ok(Number(g.dependencyProxyTotalSizeBytes) > 2 * 1024 * 1024);
+    assert.match(g.dependencyProxyTotalSize, /^\d+(\.\d+)? MB$/);
+    assert.deepEqual(g.dependencyProxyUpstreamRateLimit, { limit: 100, remaining: 42 });
+    const alpineRow = g.dependencyProxyManifests!.nodes!.find((n) => n!.digest === alpine.digest)!;
+    assert.equal(alpineRow.imageName, 'library/alpine');
+    assert.equal(alpineRow.fileName, 'library/alpine:3.20.json');
+    assert.equal(alpineRow.status, 'DEFAULT');
+    assert.match(alpineRow.id, /^gid:\/\/berth\/DependencyProxy::Manifest\/\d+$/);
+    assert.match(alpineRow.size, /^\d+ Bytes$/);
+    assert.ok(g.dependencyProxyBlobs!.nodes!.some((n) => n!.fileName === `${big.layers[0]!.digest.slice(7)}.gz`));
+
+    const outsider = await graphql(t.url, GroupDependencyProxyDocument, { fullPath: 'ci' }, {});
+    assert.equal(outsider.data?.group, null, 'a private group is invisible to anonymous callers');
+  });
+
+  test('updateDependencyProxySettings (Owner): credentials go upstream as Basic auth and are never readable', async () => {
+    const refused = await gql(
+      UpdateDependencyProxySettingsDocument,
+      { input: { groupPath: 'ci', enabled: false } },
+      guestToken,
+    );
+    assert.match(refused.errors?.[0]?.message ?? '', /don't have permission/);
+    const half = await gql(UpdateDependencyProxySettingsDocument, { input: { groupPath: 'ci', identity: 'x' } });
+    assert.deepEqual(half.data?.updateDependencyProxySettings?.errors, [
+      'Identity and secret must both be set, or neither',
+    ]);
+
+    const wrong = await gql(UpdateDependencyProxySettingsDocument, {
+      input: { groupPath: 'ci', identity: 'hubuser', secret: 'not-the-password' },
+    });
+    assert.deepEqual(wrong.data?.updateDependencyProxySettings, {
+      errors: [],
+      dependencyProxySetting: { enabled: true, identity: 'hubuser' },
+    });
+    const stored = await t.app.db.em.getKnex()('dependency_proxy_group_settings').first('secret_encrypted');
+    assert.ok(!String(stored.secret_encrypted).includes('not-the-password'), 'stored encrypted');
+    await hub.pusher().pushImage('someorg/private', '1');
+    const denied = await guest().req('GET', `/v2/${DP}/someorg/private/manifests/1`);
+    assert.equal(denied.status, 403, 'the hub refused the wrong secret');
+
+    await gql(UpdateDependencyProxySettingsDocument, {
+      input: { groupPath: 'ci', identity: 'hubuser', secret: 'hub-secret' },
+    });
+    const ok = await guest().req('GET', `/v2/${DP}/someorg/private/manifests/1`);
+    assert.equal(ok.status, 200, ok.body.toString());
+
+    const cleared = await gql(UpdateDependencyProxySettingsDocument, {
+      input: { groupPath: 'ci', identity: '', secret: '' },
+    });
+    assert.deepEqual(cleared.data?.updateDependencyProxySettings?.dependencyProxySetting, {
+      enabled: true,
+      identity: null,
+    });
+  });
+
+  test('purge one image (berth addition), then the whole cache; the next pull fetches again', async () => {
+    const before = (await gql(GroupDependencyProxyDocument, { fullPath: 'ci' })).data!.group!;
+    const one = await gql(PurgeDependencyProxyCacheDocument, { input: { groupPath: 'ci', imageName: 'alpine' } });
+    assert.equal(one.data?.purgeDependencyProxyCache?.errors.length, 0);
+    assert.ok((one.data?.purgeDependencyProxyCache?.manifests ?? 0) >= 2, 'alpine:3.20 and alpine:edge');
+    const after1 = (await gql(GroupDependencyProxyDocument, { fullPath: 'ci' })).data!.group!;
+    assert.equal(
+      after1.dependencyProxyImageCount,
+      before.dependencyProxyImageCount - one.data!.purgeDependencyProxyCache!.manifests,
+    );
+    assert.ok(!after1.dependencyProxyManifests!.nodes!.some((n) => n!.imageName === 'library/alpine'));
+
+    reset();
+    assert.equal((await guest().req('GET', `/v2/${DP}/alpine/manifests/3.20`)).status, 200);
+    assert.equal(hub.count('GET', /\/manifests\/3\.20$/), 1, 'fetched again after the purge');
+
+    const all = await gql(PurgeDependencyProxyCacheDocument, { input: { groupPath: 'ci' } });
+    assert.ok((all.data?.purgeDependencyProxyCache?.blobs ?? 0) > 0);
+    const empty = (await gql(GroupDependencyProxyDocument, { fullPath: 'ci' })).data!.group!;
+    assert.equal(empty.dependencyProxyImageCount, 0);
+    assert.equal(empty.dependencyProxyBlobCount, 0);
+  });
+
+  test('the TTL policy evicts what was not pulled within it, in the background job', async () => {
+    assert.equal((await guest().req('GET', `/v2/${DP}/alpine/manifests/3.20`)).status, 200);
+    const bad = await gql(UpdateDependencyProxyImageTtlGroupPolicyDocument, { input: { groupPath: 'ci', ttl: 0 } });
+    assert.deepEqual(bad.data?.updateDependencyProxyImageTtlGroupPolicy?.errors, ['Ttl must be greater than 0']);
+    const set = await gql(UpdateDependencyProxyImageTtlGroupPolicyDocument, { input: { groupPath: 'ci', ttl: 7 } });
+    assert.deepEqual(set.data?.updateDependencyProxyImageTtlGroupPolicy?.dependencyProxyImageTtlPolicy, {
+      enabled: true,
+      ttl: 7,
+    });
+
+    clockOffset = 6 * 24 * HOUR;
+    try {
+      await t.app.jobs.evictProxyCaches();
+      assert.ok(
+        (await gql(GroupDependencyProxyDocument, { fullPath: 'ci' })).data!.group!.dependencyProxyImageCount > 0,
+        'day 6: kept',
+      );
+      clockOffset = 8 * 24 * HOUR;
+      assert.ok((await t.app.jobs.evictProxyCaches()) > 0);
+      assert.equal(
+        (await gql(GroupDependencyProxyDocument, { fullPath: 'ci' })).data!.group!.dependencyProxyImageCount,
+        0,
+        'day 8: evicted',
+      );
+    } finally {
+      clockOffset = 0;
+    }
   });
 });
 

@@ -43,6 +43,8 @@ export interface Config {
   proxyUpstreamUrl: string;
   /** BERTH_PROXY_STALE_IF_ERROR: how long after its last confirmation a cached tag may be served while upstream fails. Default 7d. */
   proxyStaleIfErrorMs: number;
+  /** BERTH_SECRETS_KEY: key material (32+ characters) for secrets stored encrypted; unset = derived from the signing key. */
+  secretsKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -110,6 +112,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     get('BERTH_PROXY_STALE_IF_ERROR') ?? '7d',
     problems,
   );
+  const secretsKey = get('BERTH_SECRETS_KEY');
+  if (secretsKey !== undefined && secretsKey.length < 32)
+    problems.push('BERTH_SECRETS_KEY must be at least 32 characters long');
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     host: get('BERTH_HOST') ?? '0.0.0.0',
@@ -129,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword,
     proxyUpstreamUrl: proxyUpstreamUrl.replace(/\/+$/, ''),
     proxyStaleIfErrorMs,
+    secretsKey,
   };
 }
 

@@ -153,7 +153,11 @@ export class ProxyStore {
     };
   }
 
-  async saveSettings(groupId: number, changes: Partial<ProxySettings> & { secretEncrypted?: string | null }) {
+  /** Updates the setting; `null` clears the credentials. */
+  async saveSettings(
+    groupId: number,
+    changes: { enabled?: boolean; identity?: string | null; secretEncrypted?: string | null },
+  ) {
     const now = this.time();
     const values: Record<string, unknown> = { updated_at: now };
     if (changes.enabled !== undefined) values.enabled = changes.enabled;
@@ -212,6 +216,45 @@ export class ProxyStore {
     };
   }
 
+  /** The group's cached manifests (newest first), each with one tag naming it if any. */
+  async manifests(groupId: number) {
+    const rows = await this.knex('dependency_proxy_manifests as m')
+      .select('m.id', 'm.image_name', 'm.digest', 'm.size', 'm.created_at', 'm.updated_at')
+      .select(
+        this.knex('dependency_proxy_tags as t')
+          .min('t.tag')
+          .whereRaw('t.group_id = m.group_id and t.image_name = m.image_name and t.digest = m.digest')
+          .as('tag'),
+      )
+      .where('m.group_id', groupId)
+      .orderBy('m.id', 'desc');
+    return rows.map((r: Record<string, unknown>) => ({
+      id: Number(r.id),
+      imageName: String(r.image_name),
+      digest: String(r.digest),
+      size: Number(r.size),
+      tag: r.tag == null ? undefined : String(r.tag),
+      createdAt: toDate(r.created_at),
+      updatedAt: toDate(r.updated_at),
+    }));
+  }
+
+  /** The group's cached blobs (newest first). */
+  async blobs(groupId: number) {
+    const rows = await this.knex('dependency_proxy_blobs as pb')
+      .join('blobs as b', 'b.id', 'pb.blob_id')
+      .select('pb.id', 'b.digest', 'b.size', 'pb.created_at', 'pb.updated_at')
+      .where('pb.group_id', groupId)
+      .orderBy('pb.id', 'desc');
+    return rows.map((r: Record<string, unknown>) => ({
+      id: Number(r.id),
+      digest: String(r.digest),
+      size: Number(r.size),
+      createdAt: toDate(r.created_at),
+      updatedAt: toDate(r.updated_at),
+    }));
+  }
+
   /** Removes a group's whole cache, or one image of it. Blob bytes stay for garbage collection. */
   async purge(groupId: number, image?: string): Promise<{ manifests: number; tags: number; blobs: number }> {
     return this.knex.transaction(async (trx) => {
@@ -225,6 +268,15 @@ export class ProxyStore {
       const blobs = image === undefined ? await trx('dependency_proxy_blobs').where('group_id', groupId).delete() : 0;
       return { manifests, tags, blobs };
     });
+  }
+
+  /** Groups that have anything cached. */
+  async cachingGroups(): Promise<number[]> {
+    const rows = await this.knex
+      .select('group_id')
+      .from('dependency_proxy_manifests')
+      .union((q) => q.select('group_id').from('dependency_proxy_blobs'));
+    return [...new Set(rows.map((r: { group_id: number }) => Number(r.group_id)))];
   }
 
   /** Evicts what the group has not pulled since `before` (its TTL policy). */

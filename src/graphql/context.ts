@@ -9,8 +9,10 @@ import { type AccessService, ANONYMOUS, type Credential } from '../auth/access.s
 import type { IdentityService } from '../auth/identity.service.js';
 import type { BlobStore } from '../content/blob-store.js';
 import type { OrmHandle } from '../db/orm.js';
+import type { ProxyStore } from '../db/proxy-store.js';
 import { RegistryReadModel } from '../db/registry-read-model.js';
 import type { RegistryStore } from '../db/registry-store.js';
+import type { SecretBox } from '../proxy/secret-box.js';
 import { createLoaders, type Loaders } from './dataloaders.js';
 
 export interface AppInfo {
@@ -28,6 +30,10 @@ export interface GraphQLServices {
   /** Blob bytes (image configs, for tag details). */
   blobs: BlobStore;
   publicUrl: string;
+  /** Whether BERTH_PUBLIC_URL was set; otherwise pull addresses are built from the request's Host. */
+  publicUrlSet?: boolean;
+  /** The dependency proxy's cache, the sealing of its secrets and the upstream's last reported limit. */
+  proxy: { store: ProxyStore; box: SecretBox; rateLimit(): { limit?: number; remaining?: number } };
   /** Background work a request may start. */
   jobs: { deleteRepositories(): void };
 }
@@ -57,6 +63,7 @@ export async function graphqlContext(services: GraphQLServices, headers: Incomin
   const privateToken = headers['private-token'];
   const secret = bearer ?? (typeof privateToken === 'string' ? privateToken : undefined);
   const loaders = createLoaders(new RegistryReadModel(services.db.em.getKnex(), services.db.dialect));
+  if (!services.publicUrlSet && headers.host) services = { ...services, publicUrl: `http://${headers.host}` };
   if (!secret) return { ...services, caller: ANONYMOUS, loaders };
   const token = await services.identity().apiToken(secret);
   const caller = token && (await services.access.credential(token.ref));

@@ -28,3 +28,7 @@ export const ContainerRepositoryIDScalar = stringScalar(
   'ContainerRepositoryID',
   'A `ContainerRepositoryID` is a global ID. It is encoded as a string, e.g. "gid://berth/ContainerRepository/1".',
 );
+export const DependencyProxyManifestIDScalar = stringScalar(
+  'DependencyProxyManifestID',
+  'A `DependencyProxyManifestID` is a global ID. It is encoded as a string, e.g. "gid://berth/DependencyProxy::Manifest/1".',
+);

@@ -8,6 +8,10 @@ import {
   ProjectRegistryResolver,
 } from './resolvers/container-repository.resolver.js';
 import { ContainerRepositoryMutationsResolver } from './resolvers/container-repository-mutations.resolver.js';
+import {
+  DependencyProxyMutationsResolver,
+  GroupDependencyProxyResolver,
+} from './resolvers/dependency-proxy.resolver.js';
 import { GroupResolver } from './resolvers/group.resolver.js';
 import { HealthResolver } from './resolvers/health.resolver.js';
 import { NamespaceMutationsResolver } from './resolvers/namespace-mutations.resolver.js';
@@ -24,6 +28,8 @@ export const RESOLVERS = [
   ContainerRepositoryResolver,
   ContainerRepositoryMutationsResolver,
   GroupResolver,
+  GroupDependencyProxyResolver,
+  DependencyProxyMutationsResolver,
   ProjectProtectionResolver,
   ProtectionMutationsResolver,
   NamespaceMutationsResolver,

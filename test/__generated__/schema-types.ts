@@ -15,6 +15,8 @@ export type Scalars = {
   ContainerRegistryProtectionTagRuleID: { input: string; output: string; }
   /** A `ContainerRepositoryID` is a global ID. It is encoded as a string, e.g. "gid://berth/ContainerRepository/1". */
   ContainerRepositoryID: { input: string; output: string; }
+  /** A `DependencyProxyManifestID` is a global ID. It is encoded as a string, e.g. "gid://berth/DependencyProxy::Manifest/1". */
+  DependencyProxyManifestID: { input: string; output: string; }
   /** Time represented in ISO 8601. */
   Time: { input: string; output: string; }
 };
@@ -532,6 +534,122 @@ export type DeleteContainerProtectionTagRulePayload = {
   errors: Array<Scalars['String']['output']>;
 };
 
+/** Dependency proxy blob */
+export type DependencyProxyBlob = {
+  __typename?: 'DependencyProxyBlob';
+  /** Date of creation. */
+  createdAt: Scalars['Time']['output'];
+  /** Name of the blob. */
+  fileName: Scalars['String']['output'];
+  /** Size of the blob file. */
+  size: Scalars['String']['output'];
+  /** Date of most recent update. */
+  updatedAt: Scalars['Time']['output'];
+};
+
+/** The connection type for DependencyProxyBlob. */
+export type DependencyProxyBlobConnection = {
+  __typename?: 'DependencyProxyBlobConnection';
+  /** Total count of collection. */
+  count: Scalars['Int']['output'];
+  /** A list of edges. */
+  edges?: Maybe<Array<DependencyProxyBlobEdge>>;
+  /** A list of nodes. */
+  nodes?: Maybe<Array<DependencyProxyBlob>>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+};
+
+/** An edge in a connection. */
+export type DependencyProxyBlobEdge = {
+  __typename?: 'DependencyProxyBlobEdge';
+  /** A cursor for use in pagination. */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge. */
+  node?: Maybe<DependencyProxyBlob>;
+};
+
+/** Group-level Dependency Proxy TTL policy settings */
+export type DependencyProxyImageTtlGroupPolicy = {
+  __typename?: 'DependencyProxyImageTtlGroupPolicy';
+  /** Timestamp of creation. */
+  createdAt?: Maybe<Scalars['Time']['output']>;
+  /** Indicates whether the policy is enabled or disabled. */
+  enabled: Scalars['Boolean']['output'];
+  /** Number of days to retain a cached image file. */
+  ttl?: Maybe<Scalars['Int']['output']>;
+  /** Timestamp of the most recent update. */
+  updatedAt?: Maybe<Scalars['Time']['output']>;
+};
+
+/** Dependency proxy manifest */
+export type DependencyProxyManifest = {
+  __typename?: 'DependencyProxyManifest';
+  /** Date of creation. */
+  createdAt: Scalars['Time']['output'];
+  /** Digest of the manifest. */
+  digest: Scalars['String']['output'];
+  /** Name of the manifest (`<image>:<tag>.json`, or `<image>@<digest>.json` when no tag names it). */
+  fileName: Scalars['String']['output'];
+  /** ID of the manifest. */
+  id: Scalars['DependencyProxyManifestID']['output'];
+  /** Name of the image (as Docker Hub names it: `library/alpine`). */
+  imageName: Scalars['String']['output'];
+  /** Size of the manifest file. */
+  size: Scalars['String']['output'];
+  /** Status of the manifest. */
+  status: DependencyProxyManifestStatus;
+  /** Date of most recent update. */
+  updatedAt: Scalars['Time']['output'];
+};
+
+/** The connection type for DependencyProxyManifest. */
+export type DependencyProxyManifestConnection = {
+  __typename?: 'DependencyProxyManifestConnection';
+  /** Total count of collection. */
+  count: Scalars['Int']['output'];
+  /** A list of edges. */
+  edges?: Maybe<Array<DependencyProxyManifestEdge>>;
+  /** A list of nodes. */
+  nodes?: Maybe<Array<DependencyProxyManifest>>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+};
+
+/** An edge in a connection. */
+export type DependencyProxyManifestEdge = {
+  __typename?: 'DependencyProxyManifestEdge';
+  /** A cursor for use in pagination. */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge. */
+  node?: Maybe<DependencyProxyManifest>;
+};
+
+/** Status of a dependency proxy manifest */
+export type DependencyProxyManifestStatus =
+  | 'DEFAULT'
+  | 'ERROR'
+  | 'PENDING_DESTRUCTION'
+  | 'PROCESSING';
+
+/** Group-level Dependency Proxy settings */
+export type DependencyProxySetting = {
+  __typename?: 'DependencyProxySetting';
+  /** Indicates whether the dependency proxy is enabled for the group. */
+  enabled: Scalars['Boolean']['output'];
+  /** Identity credential used to authenticate with Docker Hub when pulling images (the secret is never readable). */
+  identity?: Maybe<Scalars['String']['output']>;
+};
+
+/** The upstream's pull limit as it last reported it (Docker Hub's ratelimit headers); berth addition */
+export type DependencyProxyUpstreamRateLimit = {
+  __typename?: 'DependencyProxyUpstreamRateLimit';
+  /** Pulls allowed per window (`ratelimit-limit`). */
+  limit?: Maybe<Scalars['Int']['output']>;
+  /** Pulls left in the window (`ratelimit-remaining`). */
+  remaining?: Maybe<Scalars['Int']['output']>;
+};
+
 export type DeployTokenCreateInput = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   expiresAt?: InputMaybe<Scalars['Time']['input']>;
@@ -593,6 +711,26 @@ export type Group = {
   containerRepositoriesCount: Scalars['Int']['output'];
   /** Timestamp of the group creation. */
   createdAt: Scalars['Time']['output'];
+  /** Number of dependency proxy blobs cached in the group. */
+  dependencyProxyBlobCount: Scalars['Int']['output'];
+  /** Dependency Proxy blobs. */
+  dependencyProxyBlobs?: Maybe<DependencyProxyBlobConnection>;
+  /** Number of dependency proxy images cached in the group. */
+  dependencyProxyImageCount: Scalars['Int']['output'];
+  /** Prefix for pulling images when using the dependency proxy. */
+  dependencyProxyImagePrefix: Scalars['String']['output'];
+  /** Dependency proxy TTL policy for the group. */
+  dependencyProxyImageTtlPolicy?: Maybe<DependencyProxyImageTtlGroupPolicy>;
+  /** Dependency Proxy manifests. */
+  dependencyProxyManifests?: Maybe<DependencyProxyManifestConnection>;
+  /** Dependency Proxy settings for the group. */
+  dependencyProxySetting?: Maybe<DependencyProxySetting>;
+  /** Total size of the dependency proxy cached images. */
+  dependencyProxyTotalSize: Scalars['String']['output'];
+  /** Total size of the dependency proxy cached images in bytes. */
+  dependencyProxyTotalSizeBytes: Scalars['BigInt']['output'];
+  /** The upstream's pull limit as it last reported it (Docker Hub's ratelimit-limit and ratelimit-remaining headers); null until it has. berth addition. */
+  dependencyProxyUpstreamRateLimit?: Maybe<DependencyProxyUpstreamRateLimit>;
   /** Full path of the group. */
   fullPath: Scalars['ID']['output'];
   /** Global ID of the group, gid://berth/Group/<id>. */
@@ -614,6 +752,24 @@ export type GroupContainerRepositoriesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   sort?: InputMaybe<ContainerRepositorySort>;
+};
+
+
+/** A group of projects and subgroups. */
+export type GroupDependencyProxyBlobsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A group of projects and subgroups. */
+export type GroupDependencyProxyManifestsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Autogenerated input type of GroupCreate */
@@ -715,12 +871,18 @@ export type Mutation = {
   projectDelete?: Maybe<NamespaceDeletePayload>;
   /** Updates, renames or moves a project (even one with images). */
   projectUpdate?: Maybe<ProjectUpdatePayload>;
+  /** Empties a group's dependency proxy cache, or removes one image from it (Owner). berth addition. */
+  purgeDependencyProxyCache?: Maybe<PurgeDependencyProxyCachePayload>;
   /** Revokes a token: one's own personal token, or a deploy or job token where one is Maintainer. */
   tokenRevoke?: Maybe<TokenRevokePayload>;
   /** Updates a container repository protection rule. */
   updateContainerProtectionRepositoryRule?: Maybe<UpdateContainerProtectionRepositoryRulePayload>;
   /** Updates a protection rule that controls who can modify container image tags. */
   updateContainerProtectionTagRule?: Maybe<UpdateContainerProtectionTagRulePayload>;
+  /** Updates the dependency proxy image TTL policy of a group (Owner). */
+  updateDependencyProxyImageTtlGroupPolicy?: Maybe<UpdateDependencyProxyImageTtlGroupPolicyPayload>;
+  /** Updates the dependency proxy settings of a group (Owner). */
+  updateDependencyProxySettings?: Maybe<UpdateDependencyProxySettingsPayload>;
 };
 
 
@@ -804,6 +966,11 @@ export type MutationProjectUpdateArgs = {
 };
 
 
+export type MutationPurgeDependencyProxyCacheArgs = {
+  input: PurgeDependencyProxyCacheInput;
+};
+
+
 export type MutationTokenRevokeArgs = {
   input: TokenRevokeInput;
 };
@@ -816,6 +983,16 @@ export type MutationUpdateContainerProtectionRepositoryRuleArgs = {
 
 export type MutationUpdateContainerProtectionTagRuleArgs = {
   input: UpdateContainerProtectionTagRuleInput;
+};
+
+
+export type MutationUpdateDependencyProxyImageTtlGroupPolicyArgs = {
+  input: UpdateDependencyProxyImageTtlGroupPolicyInput;
+};
+
+
+export type MutationUpdateDependencyProxySettingsArgs = {
+  input: UpdateDependencyProxySettingsInput;
 };
 
 /** Autogenerated return type of ProjectDelete and GroupDelete. */
@@ -988,6 +1165,31 @@ export type ProjectUpdatePayload = {
   project?: Maybe<Project>;
 };
 
+/** Input type of PurgeDependencyProxyCache (berth addition) */
+export type PurgeDependencyProxyCacheInput = {
+  /** A unique identifier for the client performing the mutation. */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Group path of the dependency proxy. */
+  groupPath: Scalars['ID']['input'];
+  /** Only this image (`alpine` and `library/alpine` are the same image); the whole cache when absent. */
+  imageName?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Return type of PurgeDependencyProxyCache (berth addition). */
+export type PurgeDependencyProxyCachePayload = {
+  __typename?: 'PurgeDependencyProxyCachePayload';
+  /** Blob links removed (the bytes go when garbage collection finds them unused). */
+  blobs: Scalars['Int']['output'];
+  /** A unique identifier for the client performing the mutation. */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Errors encountered during execution of the mutation. */
+  errors: Array<Scalars['String']['output']>;
+  /** Cached manifests removed. */
+  manifests: Scalars['Int']['output'];
+  /** Cached tags removed. */
+  tags: Scalars['Int']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /** Find a container repository; null when it does not exist or the caller may not see it. */
@@ -1111,6 +1313,54 @@ export type UpdateContainerProtectionTagRulePayload = {
   clientMutationId?: Maybe<Scalars['String']['output']>;
   /** Protection rule for container image tags after creation. */
   containerProtectionTagRule?: Maybe<ContainerProtectionTagRule>;
+  /** Errors encountered during execution of the mutation. */
+  errors: Array<Scalars['String']['output']>;
+};
+
+/** Autogenerated input type of UpdateDependencyProxyImageTtlGroupPolicy */
+export type UpdateDependencyProxyImageTtlGroupPolicyInput = {
+  /** A unique identifier for the client performing the mutation. */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Indicates whether the policy is enabled or disabled. */
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Group path for the group dependency proxy image TTL policy. */
+  groupPath: Scalars['ID']['input'];
+  /** Number of days to retain a cached image file. */
+  ttl?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Autogenerated return type of UpdateDependencyProxyImageTtlGroupPolicy. */
+export type UpdateDependencyProxyImageTtlGroupPolicyPayload = {
+  __typename?: 'UpdateDependencyProxyImageTtlGroupPolicyPayload';
+  /** A unique identifier for the client performing the mutation. */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Group image TTL policy after mutation. */
+  dependencyProxyImageTtlPolicy?: Maybe<DependencyProxyImageTtlGroupPolicy>;
+  /** Errors encountered during execution of the mutation. */
+  errors: Array<Scalars['String']['output']>;
+};
+
+/** Autogenerated input type of UpdateDependencyProxySettings */
+export type UpdateDependencyProxySettingsInput = {
+  /** A unique identifier for the client performing the mutation. */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Indicates whether the policy is enabled or disabled. */
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Group path for the group dependency proxy. */
+  groupPath: Scalars['ID']['input'];
+  /** Identity credential used to authenticate with Docker Hub when pulling images. Set with `secret`; empty clears both. */
+  identity?: InputMaybe<Scalars['String']['input']>;
+  /** Secret credential used to authenticate with Docker Hub. Never readable. */
+  secret?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Autogenerated return type of UpdateDependencyProxySettings. */
+export type UpdateDependencyProxySettingsPayload = {
+  __typename?: 'UpdateDependencyProxySettingsPayload';
+  /** A unique identifier for the client performing the mutation. */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Group dependency proxy settings after mutation. */
+  dependencyProxySetting?: Maybe<DependencyProxySetting>;
   /** Errors encountered during execution of the mutation. */
   errors: Array<Scalars['String']['output']>;
 };
