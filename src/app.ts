@@ -28,6 +28,7 @@ import { purgeUploads } from './jobs/purge-uploads.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { BlobFetcher } from './proxy/blob-fetcher.js';
+import { createFetchCoordinator } from './proxy/fetch-coordinator.js';
 import { ProxyService } from './proxy/proxy.service.js';
 import { ProxyMetrics } from './proxy/proxy-metrics.js';
 import { SecretBox } from './proxy/secret-box.js';
@@ -124,6 +125,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const proxyMetrics = new ProxyMetrics();
   metrics.add(proxyMetrics);
   const proxyStore = new ProxyStore(db.em.getKnex(), db.dialect);
+  const fetchCoordinator = await createFetchCoordinator(config.redisUrl, (err) =>
+    log.warn({ err }, 'redis proxy coordination'),
+  );
   const proxy = new ProxyService({
     upstream: new UpstreamRegistry({
       url: config.proxyUpstreamUrl,
@@ -134,7 +138,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     }),
     store: proxyStore,
     registry: store,
-    fetcher: new BlobFetcher(driver),
+    fetcher: new BlobFetcher(driver, fetchCoordinator),
     log,
     metrics: proxyMetrics,
     staleIfErrorMs: config.proxyStaleIfErrorMs,
@@ -253,6 +257,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await driver.close?.();
       await hashPool.close();
       await bus.close();
+      await fetchCoordinator.close();
       await db.orm.close();
     },
   };

@@ -9,13 +9,18 @@
  * then cut (the client sees a failed transfer) and nothing becomes visible in the cache. Only after the
  * digest matches is the staged file moved into content-addressed storage and recorded.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { dirname } from 'node:path/posix';
 import type { Writable } from 'node:stream';
 import { blobDataPath } from '../content/paths.js';
 import type { Digest } from '../oci/digest.js';
 import type { StorageDriver } from '../storage/driver.js';
+import { type FetchCoordinator, type Lease, LocalFetchCoordinator } from './fetch-coordinator.js';
 import { type BlobStream, UpstreamError } from './upstream.js';
+
+/** The group id of a fetch another instance leads (its group is not known here). */
+export const REMOTE = -1;
 
 export type FetchState = 'starting' | 'running' | 'done' | 'failed';
 
@@ -37,9 +42,10 @@ export class BlobFetch {
 
   constructor(
     readonly digest: Digest,
-    /** The group whose request started it (and whose cache it fills). */
-    readonly groupId: number,
-    readonly stagingPath: string,
+    /** The group whose request started it (and whose cache it fills); REMOTE when another instance leads. */
+    public groupId: number,
+    /** Where the bytes are staged (on storage every instance shares); a follower learns it from the leader. */
+    public stagingPath: string,
   ) {
     this.finished = new Promise((resolve) => {
       this.settle = resolve;
@@ -77,26 +83,74 @@ export class NotFoundUpstream extends Error {}
 export class BlobFetcher {
   private readonly inflight = new Map<string, BlobFetch>();
 
-  constructor(private readonly driver: StorageDriver) {}
+  constructor(
+    private readonly driver: StorageDriver,
+    private readonly coordinator: FetchCoordinator = new LocalFetchCoordinator(),
+  ) {}
 
-  /** The fetch in progress for `digest`, joined; or a new one started with `hooks`. */
-  join(digest: Digest, groupId: number, hooks: FetchHooks): { fetch: BlobFetch; leader: boolean } {
+  /**
+   * The fetch in progress for `digest`, joined: in this process, or led by another instance (with Redis);
+   * or a new one, led here, started with `hooks`.
+   */
+  async join(digest: Digest, groupId: number, hooks: FetchHooks): Promise<{ fetch: BlobFetch; leader: boolean }> {
     const running = this.inflight.get(digest.value);
     if (running && !running.isFinished) {
       running.readers++;
       return { fetch: running, leader: false };
     }
-    const fetch = new BlobFetch(digest, groupId, `_proxy/${digest.algorithm}/${digest.hex}/data`);
+    // A staging directory per attempt: a failed attempt's cleanup can never touch the next one's file.
+    const fetch = new BlobFetch(digest, groupId, `_proxy/${digest.algorithm}/${digest.hex}/${randomUUID()}/data`);
     fetch.readers = 1;
     this.inflight.set(digest.value, fetch);
-    void this.run(fetch, hooks).finally(() => {
+    const forget = () => {
       if (this.inflight.get(digest.value) === fetch) this.inflight.delete(digest.value);
+    };
+    // Redis trouble must not stop pulls: lead locally then (at worst one more upstream GET).
+    const lease = await this.coordinator
+      .acquire(digest.value, fetch.stagingPath)
+      .catch(() => new LocalFetchCoordinator().acquire());
+    if (lease) {
+      void this.run(fetch, hooks, lease).finally(forget);
+      return { fetch, leader: true };
+    }
+    fetch.groupId = REMOTE;
+    await this.follow(fetch).catch((err) => {
+      fetch.error = err as Error;
+      fetch.state = 'failed';
+      fetch.notify();
     });
-    return { fetch, leader: true };
+    void fetch.finished.then(forget);
+    return { fetch, leader: false };
+  }
+
+  /** Mirrors a fetch another instance leads into `fetch`, from its published progress. */
+  private async follow(fetch: BlobFetch): Promise<void> {
+    let stop: (() => void) | undefined;
+    let stopped = false;
+    stop = await this.coordinator.follow(fetch.digest.value, (remote) => {
+      if (fetch.isFinished) return;
+      if (remote.path) fetch.stagingPath = remote.path;
+      if (remote.size !== undefined) fetch.size = remote.size;
+      fetch.written = Math.max(fetch.written, remote.written);
+      if (remote.state === 'running') fetch.state = 'running';
+      else if (remote.state === 'done') {
+        fetch.size = remote.written;
+        fetch.state = 'done';
+      } else if (remote.state === 'failed') {
+        fetch.error = new UpstreamError('the instance fetching this blob from upstream failed', 502);
+        fetch.state = 'failed';
+      }
+      fetch.notify();
+      if (fetch.isFinished) {
+        stopped = true;
+        stop?.();
+      }
+    });
+    if (stopped) stop();
   }
 
   /** Downloads into the staging file, verifies, publishes. Never throws: failures go to the fetch. */
-  private async run(fetch: BlobFetch, hooks: FetchHooks): Promise<void> {
+  private async run(fetch: BlobFetch, hooks: FetchHooks, lease: Lease): Promise<void> {
     let writer: Awaited<ReturnType<StorageDriver['writer']>> | undefined;
     try {
       const upstream = await hooks.open();
@@ -105,6 +159,7 @@ export class BlobFetcher {
       await this.driver.delete(fetch.stagingPath).catch(() => undefined);
       writer = await this.driver.writer(fetch.stagingPath);
       fetch.state = 'running';
+      lease.progress(0, fetch.size);
       fetch.notify();
       const hash = createHash(fetch.digest.algorithm);
       const stream = writer.stream;
@@ -120,6 +175,7 @@ export class BlobFetcher {
         const ok = stream.write(chunk, (err) => {
           if (err) return;
           fetch.written += chunk.length;
+          lease.progress(fetch.written, fetch.size);
           fetch.notify();
         });
         if (!ok) await once(stream, 'drain');
@@ -138,12 +194,16 @@ export class BlobFetcher {
       fetch.size = fetch.written;
       await this.publish(fetch);
       await hooks.commit(fetch.written);
+      await lease.finish('done', fetch.written, fetch.size);
       fetch.state = 'done';
     } catch (err) {
+      // Readers learn first (their clients' transfers are cut now); the cleanup follows.
       fetch.error = err as Error;
       fetch.state = 'failed';
+      fetch.notify();
+      await lease.finish('failed', fetch.written, fetch.size).catch(() => undefined);
       await writer?.cancel().catch(() => undefined);
-      await this.driver.delete(`_proxy/${fetch.digest.algorithm}/${fetch.digest.hex}`).catch(() => undefined);
+      await this.driver.delete(dirname(fetch.stagingPath)).catch(() => undefined);
     } finally {
       fetch.notify();
     }
@@ -154,10 +214,11 @@ export class BlobFetcher {
     const target = blobDataPath(fetch.digest);
     const existing = await this.driver.stat(target);
     if (existing && existing.size === fetch.written) {
-      await this.driver.delete(fetch.stagingPath);
+      await this.driver.delete(dirname(fetch.stagingPath));
       return;
     }
     await this.driver.move(fetch.stagingPath, target);
+    await this.driver.delete(dirname(fetch.stagingPath)).catch(() => undefined);
   }
 
   /**
@@ -184,7 +245,9 @@ export class BlobFetcher {
     try {
       reader = (await this.driver.reader(fetch.stagingPath, { offset: start, end })) as AsyncIterable<Buffer>;
     } catch (err) {
-      if (fetch.state !== 'done') throw err;
+      // Published meanwhile (moved to its content-addressed place), or failed.
+      if (!fetch.isFinished) await fetch.finished;
+      if (fetch.state !== 'done') throw fetch.error ?? err;
       reader = (await this.driver.reader(blobDataPath(fetch.digest), { offset: start, end })) as AsyncIterable<Buffer>;
     }
     let n = 0;

@@ -167,7 +167,7 @@ export class ProxyService {
       return { stored: known };
     }
     metrics.cache.inc('blob_miss');
-    const { fetch, leader } = this.deps.fetcher.join(digest, group.id, {
+    const { fetch, leader } = await this.deps.fetcher.join(digest, group.id, {
       open: () => this.deps.upstream.openBlob(name.image, digest.value, credentials),
       commit: async (size) => {
         const id = await registry.ensureBlob(digest.value, size);

@@ -218,6 +218,8 @@ class FsFileWriter implements FileWriter {
   }
 
   async cancel(): Promise<void> {
+    // Writes still queued fail once the stream is destroyed; nobody waits for them any more.
+    this.stream.on('error', () => undefined);
     this.stream.destroy();
     await this.closed;
     await fs.rm(this.file, { force: true });
