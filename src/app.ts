@@ -139,6 +139,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     store: proxyStore,
     registry: store,
     fetcher: new BlobFetcher(driver, fetchCoordinator),
+    coordinator: fetchCoordinator,
     log,
     metrics: proxyMetrics,
     staleIfErrorMs: config.proxyStaleIfErrorMs,

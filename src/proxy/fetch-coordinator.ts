@@ -21,7 +21,8 @@ export interface RemoteState {
 /** The right to fetch one blob; report progress through it. */
 export interface Lease {
   progress(written: number, size: number | undefined): void;
-  finish(state: 'done' | 'failed', written: number, size: number | undefined): Promise<void>;
+  /** Ends the lease; `path` may carry a result for followers (a manifest's digest). */
+  finish(state: 'done' | 'failed', written: number, size: number | undefined, path?: string): Promise<void>;
 }
 
 export interface FetchCoordinator {
@@ -29,6 +30,8 @@ export interface FetchCoordinator {
   acquire(digest: string, path: string): Promise<Lease | undefined>;
   /** Follows a fetch another instance leads; `update` gets every state; returns the unsubscribe. */
   follow(digest: string, update: (state: RemoteState) => void): Promise<() => void>;
+  /** Whether other instances may hold leases (Redis), or this process is alone. */
+  isShared(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -40,6 +43,10 @@ export class LocalFetchCoordinator implements FetchCoordinator {
 
   async follow(): Promise<() => void> {
     throw new Error('no other instance to follow without Redis');
+  }
+
+  async isShared(): Promise<boolean> {
+    return false;
   }
 
   async close(): Promise<void> {}
@@ -112,12 +119,12 @@ export class RedisFetchCoordinator implements FetchCoordinator {
           pending = undefined;
         }, wait);
       },
-      finish: async (state, written, size) => {
+      finish: async (state, written, size, result) => {
         clearInterval(renew);
         if (timer) clearTimeout(timer);
         timer = undefined;
         pending = undefined;
-        const json = JSON.stringify({ state, written, size, path });
+        const json = JSON.stringify({ state, written, size, path: result ?? path });
         await this.pub.set(stateKey, json, { PX: STATE_MS }).catch(this.onError);
         await this.pub.publish(CHANNEL, `${digest} ${json}`).catch(this.onError);
         await this.pub.del(key).catch(this.onError);
@@ -152,6 +159,10 @@ export class RedisFetchCoordinator implements FetchCoordinator {
       clearInterval(watchdog);
       stop();
     };
+  }
+
+  async isShared(): Promise<boolean> {
+    return true;
   }
 
   async close(): Promise<void> {

@@ -19,6 +19,7 @@ import type { RegistryStore } from '../db/registry-store.js';
 import type { Logger } from '../observability/logger.js';
 import type { Digest } from '../oci/digest.js';
 import type { BlobFetch, BlobFetcher } from './blob-fetcher.js';
+import type { FetchCoordinator } from './fetch-coordinator.js';
 import type { ProxyName } from './names.js';
 import type { ProxyMetrics } from './proxy-metrics.js';
 import { type UpstreamCredentials, UpstreamError, type UpstreamRegistry } from './upstream.js';
@@ -39,6 +40,8 @@ export interface ProxyDeps {
   store: ProxyStore;
   registry: RegistryStore;
   fetcher: BlobFetcher;
+  /** Who fetches what when several instances share Redis (fetch-coordinator.ts). */
+  coordinator: FetchCoordinator;
   log: Logger;
   metrics: ProxyMetrics;
   staleIfErrorMs: number;
@@ -122,7 +125,11 @@ export class ProxyService {
     };
   }
 
-  /** One upstream GET for any number of concurrent requests for the same manifest. */
+  /**
+   * One upstream GET for any number of concurrent requests for the same manifest: in this process by a
+   * shared promise; across instances (with Redis) by a lease, whose holder fetches and stores while the
+   * others wait for it and then read what it stored.
+   */
   private fetchManifest(group: ProxyGroupInfo, name: ProxyName, reference: string): Promise<ServedManifest | null> {
     const key = `${group.id} ${name.image} ${reference}`;
     const running = this.manifestFetches.get(key);
@@ -130,14 +137,59 @@ export class ProxyService {
       this.deps.metrics.coalesced.inc('manifest');
       return running;
     }
-    const fetch = (async () => {
-      const got = await this.deps.upstream.getManifest(name.image, reference, await this.deps.credentials(group.id));
-      if (!got) return null;
-      await this.deps.store.saveManifest(group.id, name.image, got, reference.includes(':') ? undefined : reference);
-      return { digest: got.digest, contentType: got.contentType, body: got.body };
+    const fetch = (async (): Promise<ServedManifest | null> => {
+      const lease = await this.deps.coordinator.acquire(`manifest:${key}`, '').catch(() => undefined);
+      if (!lease && (await this.deps.coordinator.isShared())) return this.awaitManifest(group, name, reference, key);
+      try {
+        const got = await this.deps.upstream.getManifest(name.image, reference, await this.deps.credentials(group.id));
+        if (got) {
+          await this.deps.store.saveManifest(
+            group.id,
+            name.image,
+            got,
+            reference.includes(':') ? undefined : reference,
+          );
+        }
+        await lease?.finish('done', 0, undefined, got ? got.digest : '');
+        return got && { digest: got.digest, contentType: got.contentType, body: got.body };
+      } catch (err) {
+        await lease?.finish('failed', 0, undefined).catch(() => undefined);
+        throw err;
+      }
     })().finally(() => this.manifestFetches.delete(key));
     this.manifestFetches.set(key, fetch);
     return fetch;
+  }
+
+  /** Waits for the instance that holds a manifest's lease, then serves what it stored. */
+  private async awaitManifest(
+    group: ProxyGroupInfo,
+    name: ProxyName,
+    reference: string,
+    key: string,
+  ): Promise<ServedManifest | null> {
+    this.deps.metrics.coalesced.inc('manifest');
+    const outcome = await new Promise<{ state: string; detail?: string }>((resolve) => {
+      let stop: (() => void) | undefined;
+      let settled = false;
+      void this.deps.coordinator
+        .follow(`manifest:${key}`, (s) => {
+          if (settled || (s.state !== 'done' && s.state !== 'failed')) return;
+          settled = true;
+          stop?.();
+          resolve({ state: s.state, detail: s.path });
+        })
+        .then((unsubscribe) => {
+          stop = unsubscribe;
+          if (settled) unsubscribe();
+        });
+    });
+    if (outcome.state !== 'done')
+      throw new UpstreamError('the instance fetching this manifest from upstream failed', 502);
+    if (!outcome.detail) return null; // upstream has none
+    const m = await this.deps.store.manifest(group.id, name.image, outcome.detail);
+    if (!m) throw new UpstreamError(`manifest ${name.image}:${reference} vanished from the cache`, 502);
+    return { digest: m.digest, contentType: m.contentType, body: m.payload };
   }
 
   /**
