@@ -128,14 +128,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const fetchCoordinator = await createFetchCoordinator(config.redisUrl, (err) =>
     log.warn({ err }, 'redis proxy coordination'),
   );
-  const proxy = new ProxyService({
-    upstream: new UpstreamRegistry({
-      url: config.proxyUpstreamUrl,
-      onRateLimit: (rate) => {
-        proxyMetrics.rateLimit = { ...proxyMetrics.rateLimit, ...rate };
-      },
+  const upstream = (url: string, main: boolean) =>
+    new UpstreamRegistry({
+      url,
+      onRateLimit: main
+        ? (rate) => {
+            proxyMetrics.rateLimit = { ...proxyMetrics.rateLimit, ...rate };
+          }
+        : undefined,
       onRequest: (method, status) => proxyMetrics.upstreamRequests.inc(`${method} ${status ?? 'none'}`),
-    }),
+    });
+  access.mirrorGroup = config.mirrorGroup;
+  const proxy = new ProxyService({
+    upstream: upstream(config.proxyUpstreamUrl, true),
+    upstreams: new Map([...config.proxyUpstreams].map(([host, url]) => [host, upstream(url, false)])),
     store: proxyStore,
     registry: store,
     fetcher: new BlobFetcher(driver, fetchCoordinator),

@@ -522,6 +522,70 @@ describe('GraphQL: settings, TTL policy, cache contents, purges', () => {
   });
 });
 
+describe('a transparent mirror (BERTH_MIRROR_GROUP) with several upstreams (?ns=)', () => {
+  let m: TestApp;
+
+  before(async () => {
+    m = await startTestApp({
+      BERTH_PROXY_UPSTREAM_URL: hub.url,
+      BERTH_MIRROR_GROUP: 'mirror',
+      BERTH_PROXY_UPSTREAMS: `other.example=${hub.url}`,
+    });
+    await namespaces(m).createGroup('mirror');
+    await m.project('own/app');
+    await user(m, 'dev');
+    await identity(m).setMember('dev', 'mirror', 'guest');
+    await identity(m).setMember('dev', 'own', 'developer');
+  });
+  after(() => m?.close());
+
+  const dev = () => new OciClient(m.url, { username: 'dev', password: PASSWORD });
+
+  test("Docker Hub names at the root, as a daemon's registry-mirrors asks, through the group's cache", async () => {
+    const r = await dev().req('GET', '/v2/library/alpine/manifests/3.20');
+    assert.equal(r.status, 200, r.body.toString());
+    assert.equal(r.body.toString(), alpine.bytes);
+    const row = await m.app.db.em
+      .getKnex()('dependency_proxy_manifests')
+      .first('image_name')
+      .where('digest', alpine.digest);
+    assert.equal(row?.image_name, 'library/alpine');
+    const blob = await dev().req('GET', `/v2/library/alpine/blobs/${alpine.layers[0]!.digest}`);
+    assert.equal(sha256(blob.body), alpine.layers[0]!.digest);
+    assert.equal(
+      (await new OciClient(m.url).req('GET', '/v2/library/alpine/manifests/3.20')).status,
+      401,
+      'signed in only',
+    );
+  });
+
+  test("berth's own projects keep their names", async () => {
+    const img = await dev().pushImage('own/app', 'v1');
+    const r = await dev().req('GET', '/v2/own/app/manifests/v1');
+    assert.equal(r.body.toString(), img.bytes);
+  });
+
+  test("containerd's ns: Docker Hub, a configured upstream (cached apart), an unknown one", async () => {
+    const hubNs = await dev().req('GET', '/v2/library/alpine/manifests/3.20?ns=docker.io');
+    assert.equal(hubNs.status, 200);
+    assert.equal(hubNs.headers.get('oci-namespace'), 'docker.io');
+    const other = await dev().req('GET', '/v2/library/alpine/manifests/3.20?ns=other.example');
+    assert.equal(other.status, 200, other.body.toString());
+    assert.equal(other.headers.get('oci-namespace'), 'other.example');
+    const rows = await m.app.db.em
+      .getKnex()('dependency_proxy_manifests')
+      .select('image_name')
+      .where('digest', alpine.digest);
+    assert.deepEqual(rows.map((r: { image_name: string }) => r.image_name).sort(), [
+      'library/alpine',
+      'other.example/library/alpine',
+    ]);
+    const unknown = await dev().req('GET', '/v2/library/alpine/manifests/3.20?ns=nowhere.example');
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.json().errors[0].code, 'NAME_UNKNOWN');
+  });
+});
+
 describe('observability', () => {
   test('cache outcomes, upstream requests, coalesced waiters and Docker Hub rate limits at /metrics', async () => {
     const text = await (await fetch(`${t.url}/metrics`)).text();

@@ -14,7 +14,7 @@ import { AccessLevel } from '../db/entities/member.entity.js';
 import type { RegistryAccessLevel, Visibility } from '../db/entities/project.entity.js';
 import type { Dialect } from '../db/orm.js';
 import { escapeLike } from '../db/sql.js';
-import { parseProxyName } from '../proxy/names.js';
+import { type ProxyName, parseProxyName, proxyName } from '../proxy/names.js';
 import {
   type Actor,
   type ActorKind,
@@ -235,7 +235,7 @@ export class AccessService {
     cred: Credential,
     path: string,
   ): Promise<{ project?: ProjectInfo; actor?: Actor; proxyGroup?: ProxyGroupInfo; actions: Set<RegistryAction> }> {
-    const proxy = parseProxyName(path);
+    const proxy = parseProxyName(path) ?? (await this.mirrored(path));
     if (proxy) {
       const group = await this.proxyGroup(proxy.groupPath);
       if (!group) return { actions: new Set(cred.admin ? ['pull'] : []) };
@@ -247,6 +247,18 @@ export class AccessService {
     if (!project) return { actions: new Set(cred.admin ? ['pull', 'push', 'delete'] : []) };
     const actor = await this.actor(cred, project);
     return { project, actor, actions: allowedActions(actor, project) };
+  }
+
+  /**
+   * BERTH_MIRROR_GROUP: names that no project owns (`library/alpine`, as a Docker daemon's `registry-mirrors`
+   * asks) are served through this group's dependency proxy.
+   */
+  mirrorGroup?: string;
+
+  /** `path` as a mirror name, when a mirror group is set and no project owns `path`. */
+  async mirrored(path: string): Promise<ProxyName | undefined> {
+    if (!this.mirrorGroup || path === '' || (await this.projectFor(path))) return undefined;
+    return proxyName(this.mirrorGroup, path);
   }
 
   /** The group at `path` with its dependency proxy setting, if it exists. */

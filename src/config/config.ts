@@ -43,6 +43,10 @@ export interface Config {
   proxyUpstreamUrl: string;
   /** BERTH_PROXY_STALE_IF_ERROR: how long after its last confirmation a cached tag may be served while upstream fails. Default 7d. */
   proxyStaleIfErrorMs: number;
+  /** BERTH_MIRROR_GROUP: serve names no project owns (`library/alpine`) through this group's dependency proxy. */
+  mirrorGroup: string | undefined;
+  /** BERTH_PROXY_UPSTREAMS: further upstreams for containerd's `?ns=`, `host=url` pairs. */
+  proxyUpstreams: Map<string, string>;
   /** BERTH_SECRETS_KEY: key material (32+ characters) for secrets stored encrypted; unset = derived from the signing key. */
   secretsKey: string | undefined;
 }
@@ -112,6 +116,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     get('BERTH_PROXY_STALE_IF_ERROR') ?? '7d',
     problems,
   );
+  const proxyUpstreams = new Map<string, string>();
+  for (const pair of (get('BERTH_PROXY_UPSTREAMS') ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    const host = pair.slice(0, eq).trim();
+    const url = pair.slice(eq + 1).trim();
+    if (eq <= 0 || !/^[a-z0-9.-]+(:\d+)?$/i.test(host)) {
+      problems.push(`BERTH_PROXY_UPSTREAMS: "${pair}" is not host=url (e.g. ghcr.io=https://ghcr.io)`);
+      continue;
+    }
+    proxyUpstreams.set(host, parseUrl('BERTH_PROXY_UPSTREAMS', url, ['http:', 'https:'], problems).replace(/\/+$/, ''));
+  }
   const secretsKey = get('BERTH_SECRETS_KEY');
   if (secretsKey !== undefined && secretsKey.length < 32)
     problems.push('BERTH_SECRETS_KEY must be at least 32 characters long');
@@ -134,6 +152,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword,
     proxyUpstreamUrl: proxyUpstreamUrl.replace(/\/+$/, ''),
     proxyStaleIfErrorMs,
+    mirrorGroup: get('BERTH_MIRROR_GROUP'),
+    proxyUpstreams,
     secretsKey,
   };
 }

@@ -32,6 +32,8 @@ export async function handleProxy(ctx: RequestContext, match: RouteMatch, name: 
       `the dependency proxy of group "${group.fullPath}" is disabled`,
     );
   }
+  const ns = ctx.query.get('ns');
+  if (ns) ctx.res.setHeader('oci-namespace', ns); // containerd: which upstream answered
   try {
     if (match.route === 'manifest') return await manifest(ctx, name, proxy);
     if (match.route === 'blob') return await blob(ctx, name, proxy);
@@ -93,6 +95,7 @@ function toOci(err: unknown, ctx: RequestContext): unknown {
       const headers: Record<string, string> = err.retryAfter ? { 'retry-after': String(err.retryAfter) } : {};
       return new OciError('TOOMANYREQUESTS', undefined, `upstream: ${err.message}`, headers);
     }
+    if (err.status === 404) return new OciError('NAME_UNKNOWN', { name: ctx.name }, err.message);
     if (err.status === 401 || err.status === 403) {
       return new OciError('DENIED', undefined, `upstream refused access: ${err.message}`);
     }

@@ -8,15 +8,35 @@ export interface ProxyName {
   groupPath: string;
   /** The image as the client asked for it (`alpine`). */
   requested: string;
-  /** The upstream image name (`library/alpine`): the cache key. */
+  /** The cache key: the upstream name, prefixed by its registry host unless that is Docker Hub (`library/alpine`, `ghcr.io/org/tool`). */
   image: string;
+  /** The repository on the upstream registry (`library/alpine`, `org/tool`). */
+  remote: string;
+  /** The upstream's host when it is not the default one (containerd's `?ns=`). */
+  upstream?: string;
 }
 
-export function parseProxyName(name: string): ProxyName | undefined {
+/** Hosts that mean Docker Hub in containerd's `ns` parameter. */
+const DOCKER_HUB_HOSTS = new Set(['docker.io', 'registry-1.docker.io', 'index.docker.io']);
+
+/** `ns` names the default upstream (Docker Hub) when absent or one of its host names. */
+export function isDefaultNamespace(ns: string | null | undefined): boolean {
+  return !ns || DOCKER_HUB_HOSTS.has(ns);
+}
+
+export function parseProxyName(name: string, ns?: string | null): ProxyName | undefined {
   const m = PROXY_NAME.exec(name);
   if (!m) return undefined;
-  const requested = m[2] as string;
-  return { groupPath: m[1] as string, requested, image: upstreamImage(requested) };
+  return proxyName(m[1] as string, m[2] as string, ns);
+}
+
+/** `requested` (an image name) through `groupPath`'s cache, from the upstream `ns` names (default Docker Hub). */
+export function proxyName(groupPath: string, requested: string, ns?: string | null): ProxyName {
+  if (isDefaultNamespace(ns)) {
+    const image = upstreamImage(requested);
+    return { groupPath, requested, image, remote: image };
+  }
+  return { groupPath, requested, image: `${ns}/${requested}`, remote: requested, upstream: ns as string };
 }
 
 /** Docker Hub's name for `image`: official images live under `library/`. */

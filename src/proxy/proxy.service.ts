@@ -37,6 +37,8 @@ export class ProxyUnavailableError extends Error {}
 
 export interface ProxyDeps {
   upstream: UpstreamRegistry;
+  /** Further upstreams by host, for containerd's `?ns=` (BERTH_PROXY_UPSTREAMS). */
+  upstreams?: Map<string, UpstreamRegistry>;
   store: ProxyStore;
   registry: RegistryStore;
   fetcher: BlobFetcher;
@@ -54,6 +56,14 @@ export class ProxyService {
   private readonly manifestFetches = new Map<string, Promise<ServedManifest | null>>();
 
   constructor(private readonly deps: ProxyDeps) {}
+
+  /** The registry `name` comes from: Docker Hub (or BERTH_PROXY_UPSTREAM_URL), or a configured `ns` upstream. */
+  private upstreamFor(name: ProxyName): UpstreamRegistry {
+    if (name.upstream === undefined) return this.deps.upstream;
+    const upstream = this.deps.upstreams?.get(name.upstream);
+    if (!upstream) throw new UpstreamError(`no upstream is configured for ${name.upstream}`, 404);
+    return upstream;
+  }
 
   private now(): number {
     return this.deps.now?.() ?? Date.now();
@@ -82,7 +92,7 @@ export class ProxyService {
     }
     let head: Awaited<ReturnType<UpstreamRegistry['headManifest']>>;
     try {
-      head = await this.deps.upstream.headManifest(name.image, reference, await this.deps.credentials(group.id));
+      head = await this.upstreamFor(name).headManifest(name.remote, reference, await this.deps.credentials(group.id));
     } catch (err) {
       if (!(err instanceof UpstreamError) || !err.outage) throw err;
       return this.stale(group, name, reference, tag.revalidatedAt, cached, err);
@@ -141,7 +151,11 @@ export class ProxyService {
       const lease = await this.deps.coordinator.acquire(`manifest:${key}`, '').catch(() => undefined);
       if (!lease && (await this.deps.coordinator.isShared())) return this.awaitManifest(group, name, reference, key);
       try {
-        const got = await this.deps.upstream.getManifest(name.image, reference, await this.deps.credentials(group.id));
+        const got = await this.upstreamFor(name).getManifest(
+          name.remote,
+          reference,
+          await this.deps.credentials(group.id),
+        );
         if (got) {
           await this.deps.store.saveManifest(
             group.id,
@@ -213,14 +227,14 @@ export class ProxyService {
     // upstream says this image has them for this group's credentials: a digest is not a key to anything.
     const known = await registry.findBlob(digest.value);
     if (known) {
-      if (!(await this.deps.upstream.headBlob(name.image, digest.value, credentials))) return null;
+      if (!(await this.upstreamFor(name).headBlob(name.remote, digest.value, credentials))) return null;
       metrics.cache.inc('blob_hit');
       await store.linkBlob(group.id, known.id);
       return { stored: known };
     }
     metrics.cache.inc('blob_miss');
     const { fetch, leader } = await this.deps.fetcher.join(digest, group.id, {
-      open: () => this.deps.upstream.openBlob(name.image, digest.value, credentials),
+      open: () => this.upstreamFor(name).openBlob(name.remote, digest.value, credentials),
       commit: async (size) => {
         const id = await registry.ensureBlob(digest.value, size);
         await store.linkBlob(group.id, id);
@@ -230,7 +244,7 @@ export class ProxyService {
     if (leader) return { fetch };
     metrics.coalesced.inc('blob');
     if (fetch.groupId !== group.id) {
-      if (!(await this.deps.upstream.headBlob(name.image, digest.value, credentials))) return null;
+      if (!(await this.upstreamFor(name).headBlob(name.remote, digest.value, credentials))) return null;
       void fetch.finished.then(async () => {
         const blob = fetch.state === 'done' ? await registry.findBlob(digest.value) : undefined;
         if (blob) await store.linkBlob(group.id, blob.id);

@@ -15,6 +15,7 @@ import type { Actor, RegistryAction } from '../auth/policy.js';
 import { type RegistryClaims, type RegistryTokens, TokenInvalidError } from '../auth/registry-token.js';
 import { scopeString } from '../auth/scopes.js';
 import { Lru } from '../cache/lru.js';
+import { type ProxyName, proxyName } from '../proxy/names.js';
 import { OciError } from './errors.js';
 import type { RouteMatch } from './routes.js';
 
@@ -110,6 +111,12 @@ export class RegistryGuard {
     const claims = await this.settings.tokens.verify(token);
     this.verified.set(token, claims);
     return claims;
+  }
+
+  /** `name` as a name of the mirror group's dependency proxy (BERTH_MIRROR_GROUP), when it is one. */
+  async mirrored(name: string, ns: string | null): Promise<ProxyName | undefined> {
+    const mirror = await this.settings.access.mirrored(name);
+    return mirror && proxyName(mirror.groupPath, name, ns);
   }
 
   async check(req: IncomingMessage, match: RouteMatch): Promise<RequestAuth> {

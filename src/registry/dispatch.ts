@@ -38,7 +38,10 @@ export function createRegistryHandler(deps: RegistryDeps) {
     try {
       const match = path === undefined ? undefined : matchRoute(method, path);
       if (!match) throw new OciError('ROUTE_UNKNOWN', { path: url.split('?')[0] });
-      const proxyName = match.name === undefined ? undefined : parseProxyName(match.name);
+      const proxyName =
+        match.name === undefined || !deps.proxy
+          ? undefined
+          : (parseProxyName(match.name, query.get('ns')) ?? (await deps.guard.mirrored(match.name, query.get('ns'))));
       if (proxyName && deps.proxy) {
         if (!proxyRouteAllowed(match, method)) {
           throw new OciError('UNSUPPORTED', { method }, 'a dependency proxy is read-only: it serves what upstream has');
