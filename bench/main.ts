@@ -15,6 +15,7 @@ import { buildLayout, type Layout, writeRandomFile } from './data.js';
 import { latencyTable, measureGraphQL } from './graphql.js';
 import { load } from './load.js';
 import { MANIFEST_ACCEPT, RegistryClient } from './ops.js';
+import { measureProxy, proxyTable, proxyVerdict, startRelay } from './proxy.js';
 import { failures, markdownTable, type Row, textTable, verdict } from './report.js';
 import { ensurePackages, peakRssMiB, type RegistryServer, startBerth, startDockerRegistry } from './servers.js';
 import { fmtSize, GiB, KiB, MiB, run, runOk, sleep } from './util.js';
@@ -236,6 +237,7 @@ async function main(): Promise<number> {
 
   const rows: Row[] = [];
   let graphqlFailed = false;
+  let proxyFailed = false;
   try {
     log(`berth bench${QUICK ? ' (BENCH_QUICK=1)' : ''}: data in ${tmp}`);
     const busyBefore = await cpuBusy(2000);
@@ -443,6 +445,63 @@ async function main(): Promise<number> {
       graphqlFailed = true;
     }
 
+    log('measuring the dependency proxy (berth and docker-registry proxy mode, one upstream) …');
+    let proxySection: string[];
+    const proxyServers: { stop(): Promise<void> }[] = [];
+    try {
+      const dir = join(tmp, 'proxy');
+      const upstream = await startDockerRegistry(join(dir, 'upstream'), undefined, 'upstream');
+      proxyServers.push(upstream);
+      const relay = await startRelay(upstream.base);
+      proxyServers.push({ stop: relay.close });
+      const berthProxy = await startBerth(ROOT, join(dir, 'berth'), { BERTH_PROXY_UPSTREAM_URL: relay.url });
+      proxyServers.push(berthProxy);
+      const drProxy = await startDockerRegistry(join(dir, 'dr'), relay.url, 'docker-registry proxy');
+      proxyServers.push(drProxy);
+      const images = [];
+      for (const [i, layout] of [
+        smallLayout,
+        await buildLayout(join(tmp, 'oci-proxy-2'), 'v1', SMALL_IMAGE_LAYERS),
+        await buildLayout(join(tmp, 'oci-proxy-3'), 'v1', SMALL_IMAGE_LAYERS),
+      ].entries()) {
+        const name = `upstream/image-${i + 1}`;
+        await skopeo([
+          'copy',
+          '-q',
+          '--preserve-digests',
+          '--dest-tls-verify=false',
+          `oci:${layout.dir}:${layout.tag}`,
+          `docker://${upstream.host}/${name}:${layout.tag}`,
+        ]);
+        images.push({ name, layout });
+      }
+      const proxyRows = await measureProxy(
+        {
+          tmp: dir,
+          upstream,
+          relay,
+          berthProxy,
+          group: 'bench',
+          drProxy,
+          first: images[0]!,
+          second: images[1]!,
+          third: images[2]!,
+          localBerthPull: pullSmallRow.berth,
+        },
+        log,
+      );
+      const table = proxyTable(proxyRows);
+      log(`\n${table.text}`);
+      proxySection = ['## Dependency proxy', '', table.markdown, ''];
+      proxyFailed = proxyRows.some((r) => proxyVerdict(r) === 'error');
+    } catch (err) {
+      log(`dependency proxy measurement failed: ${(err as Error).message}`);
+      proxySection = ['## Dependency proxy', '', `ERROR: ${(err as Error).message}`, ''];
+      proxyFailed = true;
+    } finally {
+      await Promise.all(proxyServers.map((p) => p.stop().catch(() => undefined)));
+    }
+
     const busyAfter = await cpuBusy(2000);
     const header = [
       ...(await machine()),
@@ -455,6 +514,7 @@ async function main(): Promise<number> {
       `skopeo: \`skopeo copy -q --preserve-digests\` from/to an OCI layout (\`oci:<dir>:v1\`) with \`--dest-tls-verify=false\` / \`--src-tls-verify=false\`; layers are random bytes typed \`application/vnd.oci.image.layer.v1.tar\`, so --preserve-digests keeps skopeo from gzipping them on push or pull. Each pull goes to an empty directory. berth runs its four skopeo steps (push and pull of each image) before docker-registry runs the same four, so both see the same delay between pushing and pulling.`,
       'Peak RSS: VmHWM from /proc/<pid>/status of the server process after all measurements (docker-registry shown for reference; the target is on berth alone).',
       `GraphQL: project \`bench/gql\` with 50 repositories × 21 tags (a distinct manifest per tag) pushed through /v2; each query is sent by one client, one request at a time, with the bench user's personal access token: ${GRAPHQL_RUNS.warmup} unmeasured, then ${GRAPHQL_RUNS.requests} measured for the page and 5× as many for the tag page. "SQL statements" is the rise of \`berth_db_queries_total{origin="graphql"}\` at /metrics over one warm request.`,
+      `Dependency proxy: an upstream docker-registry holding three images of ${smallImg} behind a relay that counts blob GETs; berth's proxy (group \`bench\`, BERTH_PROXY_UPSTREAM_URL = the relay) and docker-registry in proxy mode (\`proxy.remoteurl\` = the relay), each pulled with the same skopeo command as above. Cold = first pull of image 1; warm = the same pull again; 20 concurrent = 20 skopeo copies of image 2 (berth) or image 3 (docker-registry), all cold, started together. The warm baseline is berth's own "skopeo pull, ${smallImg}" figure above.`,
       'berth runs as `node dist/src/main.js` with SQLite and the filesystem driver, BERTH_LOG_LEVEL=warn; docker-registry with the filesystem driver, log level error, access log off.',
     ];
     const text = textTable(rows);
@@ -465,10 +525,10 @@ async function main(): Promise<number> {
       log('\nFailures:');
       for (const f of failed) log(`\n${f}`);
     }
-    const md = markdown(rows, header, notes, graphqlSection);
+    const md = markdown(rows, header, notes, [...graphqlSection, ...proxySection]);
     await writeFile(join(ROOT, 'BENCHMARKS.md'), md);
     log(`\nwrote ${join(ROOT, 'BENCHMARKS.md')}`);
-    return rows.some((r) => verdict(r) === 'error') || graphqlFailed ? 1 : 0;
+    return rows.some((r) => verdict(r) === 'error') || graphqlFailed || proxyFailed ? 1 : 0;
   } finally {
     await cleanup();
     process.removeListener('SIGINT', onSignal);

@@ -79,6 +79,7 @@ function track(child: ChildProcess, output: Tail): { alive: () => boolean; stop:
 export async function startBerth(
   root: string,
   dir: string,
+  extraEnv: Record<string, string> = {},
 ): Promise<RegistryServer & { credentials: { username: string; password: string } }> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -90,6 +91,7 @@ export async function startBerth(
     BERTH_LOG_LEVEL: 'warn',
     // One sign-in lasts the whole run.
     BERTH_REGISTRY_TOKEN_TTL: '2h',
+    ...extraEnv,
   };
   const cli = join(root, 'dist/src/cli/main.js');
   await runOk(process.execPath, [cli, 'group', 'create', 'bench'], { env, cwd: root, timeoutMs: 60_000 });
@@ -111,8 +113,15 @@ export async function startBerth(
   return { ...(await serving('berth', child, port, credentials)), credentials };
 }
 
-/** Starts Distribution (`docker-registry serve`) on the filesystem driver under `dir`. */
-export async function startDockerRegistry(dir: string): Promise<RegistryServer> {
+/**
+ * Starts Distribution (`docker-registry serve`) on the filesystem driver under `dir`; with `proxyOf`, as a
+ * pull-through cache of that registry (Distribution's own proxy mode).
+ */
+export async function startDockerRegistry(
+  dir: string,
+  proxyOf?: string,
+  label = 'docker-registry',
+): Promise<RegistryServer> {
   const port = await freePort();
   await mkdir(join(dir, 'data'), { recursive: true });
   const config = join(dir, 'config.yml');
@@ -131,11 +140,12 @@ export async function startDockerRegistry(dir: string): Promise<RegistryServer> 
       '    enabled: true',
       'http:',
       `  addr: 127.0.0.1:${port}`,
+      ...(proxyOf ? ['proxy:', `  remoteurl: ${proxyOf}`] : []),
       '',
     ].join('\n'),
   );
   const child = spawn(DOCKER_REGISTRY_BIN, ['serve', config], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  return serving('docker-registry', child, port);
+  return serving(label, child, port);
 }
 
 /** Peak resident set size (VmHWM) of a live process, in MiB; undefined if it cannot be read. */

@@ -1,0 +1,219 @@
+/**
+ * The dependency proxy, measured: an upstream docker-registry (standing in for Docker Hub) behind a counting
+ * relay, berth's proxy and docker-registry's own proxy mode both pointed at that relay, and skopeo pulling
+ * a 3-layer image through each:
+ * - cold pull through the proxy vs the same pull straight from the upstream (target ≤ 1.15×);
+ * - warm pull through the proxy vs a pull of the same image from a berth project (target ≤ 1.0×);
+ * - 20 concurrent cold pulls (of a second image): wall time vs one cold pull (target ≤ 1.3×), and the most
+ *   upstream GETs any one blob got (target 1).
+ */
+
+import { rm, stat } from 'node:fs/promises';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Layout } from './data.js';
+import type { RegistryServer } from './servers.js';
+import { run } from './util.js';
+
+export interface ProxyRow {
+  label: string;
+  unit: string;
+  berth?: number;
+  dockerRegistry?: number;
+  baselineLabel: string;
+  baseline?: number;
+  /** berth / baseline must be at most this. */
+  targetMax: number;
+  error?: string;
+}
+
+interface Relay {
+  url: string;
+  /** GETs per blob digest since the last reset. */
+  blobGets: Map<string, number>;
+  close(): Promise<void>;
+}
+
+/** A plain HTTP relay that counts blob GETs per digest (what "one upstream GET per blob" is measured on). */
+export async function startRelay(target: string): Promise<Relay> {
+  const to = new URL(target);
+  const blobGets = new Map<string, number>();
+  const server = createServer((req, res) => {
+    const m = /\/blobs\/(sha256:[a-f0-9]{64})$/.exec((req.url ?? '').split('?')[0] as string);
+    if (m && req.method === 'GET') blobGets.set(m[1] as string, (blobGets.get(m[1] as string) ?? 0) + 1);
+    const up = request(
+      {
+        host: to.hostname,
+        port: to.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: to.host },
+      },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    blobGets,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function skopeoPull(server: RegistryServer, name: string, layout: Layout, into: string): Promise<number> {
+  await rm(into, { recursive: true, force: true });
+  const r = await run(
+    'skopeo',
+    [
+      'copy',
+      '-q',
+      '--preserve-digests',
+      '--src-tls-verify=false',
+      ...server.skopeoCreds('src'),
+      `docker://${server.host}/${name}:${layout.tag}`,
+      `oci:${into}:${layout.tag}`,
+    ],
+    { timeoutMs: 10 * 60_000 },
+  );
+  if (r.code !== 0) throw new Error(`skopeo pull ${server.label} ${name}: exit ${r.code}\n${r.stderr.slice(-3000)}`);
+  for (const l of layout.layers) {
+    const s = await stat(join(into, 'blobs', 'sha256', l.digest.slice(7))).catch(() => undefined);
+    if (s?.size !== l.size) throw new Error(`skopeo pull ${server.label} ${name}: layer ${l.digest} missing`);
+  }
+  await rm(into, { recursive: true, force: true });
+  return r.ms / 1000;
+}
+
+export interface ProxyBenchInput {
+  tmp: string;
+  upstream: RegistryServer;
+  relay: Relay;
+  berthProxy: RegistryServer;
+  /** The berth group whose proxy is used. */
+  group: string;
+  drProxy: RegistryServer;
+  /** Two images already in the upstream under these names. */
+  first: { name: string; layout: Layout };
+  second: { name: string; layout: Layout };
+  third: { name: string; layout: Layout };
+  /** A berth project pull of the first image's size class, for the warm-pull baseline (s). */
+  localBerthPull?: number;
+}
+
+export async function measureProxy(input: ProxyBenchInput, log: (s: string) => void): Promise<ProxyRow[]> {
+  const { tmp, upstream, relay, berthProxy, drProxy, first, second, third } = input;
+  const via = (server: RegistryServer, name: string) =>
+    server === berthProxy ? `${input.group}/dependency_proxy/containers/${name}` : name;
+  const rows: ProxyRow[] = [];
+  const row = (r: ProxyRow) => {
+    rows.push(r);
+    return r;
+  };
+
+  const direct = await skopeoPull(upstream, first.name, first.layout, join(tmp, 'p-direct'));
+  log(`    direct from upstream: ${direct.toFixed(2)} s`);
+  const cold = row({
+    label: 'cold pull through the proxy',
+    unit: 's',
+    baselineLabel: 'direct from upstream',
+    baseline: direct,
+    targetMax: 1.15,
+  });
+  const warm = row({
+    label: 'warm pull through the proxy',
+    unit: 's',
+    baselineLabel: 'pull from a berth project',
+    baseline: input.localBerthPull,
+    targetMax: 1.0,
+  });
+  const herd = row({
+    label: '20 concurrent cold pulls (wall)',
+    unit: 's',
+    baselineLabel: 'one cold pull',
+    targetMax: 1.3,
+  });
+  const gets = row({
+    label: 'upstream GETs per blob, 20 concurrent',
+    unit: 'max',
+    baselineLabel: 'one',
+    baseline: 1,
+    targetMax: 1,
+  });
+
+  for (const [server, key] of [
+    [berthProxy, 'berth'],
+    [drProxy, 'dockerRegistry'],
+  ] as const) {
+    try {
+      const c = await skopeoPull(server, via(server, first.name), first.layout, join(tmp, `p-cold-${key}`));
+      cold[key] = c;
+      warm[key] = await skopeoPull(server, via(server, first.name), first.layout, join(tmp, `p-warm-${key}`));
+      const image = key === 'berth' ? second : third;
+      relay.blobGets.clear();
+      const start = performance.now();
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          skopeoPull(server, via(server, image.name), image.layout, join(tmp, `p-herd-${key}-${i}`)),
+        ),
+      );
+      herd[key] = (performance.now() - start) / 1000;
+      if (key === 'berth') herd.baseline = c;
+      gets[key] = Math.max(...image.layout.layers.map((l) => relay.blobGets.get(l.digest) ?? 0));
+      log(
+        `    ${server.label}: cold ${c.toFixed(2)} s, warm ${warm[key]?.toFixed(2)} s, 20 concurrent ${herd[key]?.toFixed(2)} s, upstream GETs per blob ≤ ${gets[key]}`,
+      );
+    } catch (err) {
+      for (const r of [cold, warm, herd, gets]) if (key === 'berth') r.error = (err as Error).message;
+      log(`    ${server.label} failed: ${(err as Error).message}`);
+    }
+  }
+  return rows;
+}
+
+export function proxyVerdict(r: ProxyRow): 'met' | 'missed' | 'error' {
+  if (r.berth === undefined || r.baseline === undefined || r.baseline === 0) return 'error';
+  return r.berth / r.baseline <= r.targetMax ? 'met' : 'missed';
+}
+
+export function proxyTable(rows: ProxyRow[]): { text: string; markdown: string } {
+  const header = [
+    'Dependency proxy',
+    'berth',
+    'docker-registry proxy',
+    'baseline',
+    'berth / baseline',
+    'target',
+    'result',
+  ];
+  const fmt = (v: number | undefined, unit: string) =>
+    v === undefined ? '—' : unit === 's' ? `${v.toFixed(2)} s` : String(v);
+  const cells = rows.map((r) => [
+    r.label,
+    r.error && r.berth === undefined ? 'ERROR' : fmt(r.berth, r.unit),
+    fmt(r.dockerRegistry, r.unit),
+    `${r.baselineLabel}${r.baseline === undefined ? '' : ` (${fmt(r.baseline, r.unit)})`}`,
+    r.berth !== undefined && r.baseline ? `${(r.berth / r.baseline).toFixed(2)}×` : '—',
+    `≤ ${r.targetMax.toFixed(2)}×`,
+    proxyVerdict(r),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
+  const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i] as number)).join('  ');
+  return {
+    text: [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n'),
+    markdown: [
+      `| ${header.join(' | ')} |`,
+      `|${header.map(() => '---').join('|')}|`,
+      ...cells.map((c) => `| ${c.join(' | ')} |`),
+    ].join('\n'),
+  };
+}
