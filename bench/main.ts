@@ -30,6 +30,8 @@ const WARMUP_SECONDS = 1;
 const CONNECTIONS = 32;
 const SMALL_IMAGE_LAYERS = QUICK ? [8 * MiB, 8 * MiB, 8 * MiB] : [30 * MiB, 30 * MiB, 30 * MiB];
 const SKOPEO_TIMEOUT = 20 * 60_000;
+/** The pace of the stand-in Docker Hub link in the dependency proxy measurements (a fast CI runner's). */
+const UPSTREAM_BYTES_PER_SECOND = 40 * MiB;
 const GRAPHQL_RUNS = QUICK ? { requests: 40, warmup: 5 } : { requests: 200, warmup: 20 };
 
 /** Image names, the same on both registries; berth needs them inside project bench/app. */
@@ -452,7 +454,7 @@ async function main(): Promise<number> {
       const dir = join(tmp, 'proxy');
       const upstream = await startDockerRegistry(join(dir, 'upstream'), undefined, 'upstream');
       proxyServers.push(upstream);
-      const relay = await startRelay(upstream.base);
+      const relay = await startRelay(upstream.base, UPSTREAM_BYTES_PER_SECOND);
       proxyServers.push({ stop: relay.close });
       const berthProxy = await startBerth(ROOT, join(dir, 'berth'), { BERTH_PROXY_UPSTREAM_URL: relay.url });
       proxyServers.push(berthProxy);
@@ -514,7 +516,7 @@ async function main(): Promise<number> {
       `skopeo: \`skopeo copy -q --preserve-digests\` from/to an OCI layout (\`oci:<dir>:v1\`) with \`--dest-tls-verify=false\` / \`--src-tls-verify=false\`; layers are random bytes typed \`application/vnd.oci.image.layer.v1.tar\`, so --preserve-digests keeps skopeo from gzipping them on push or pull. Each pull goes to an empty directory. berth runs its four skopeo steps (push and pull of each image) before docker-registry runs the same four, so both see the same delay between pushing and pulling.`,
       'Peak RSS: VmHWM from /proc/<pid>/status of the server process after all measurements (docker-registry shown for reference; the target is on berth alone).',
       `GraphQL: project \`bench/gql\` with 50 repositories × 21 tags (a distinct manifest per tag) pushed through /v2; each query is sent by one client, one request at a time, with the bench user's personal access token: ${GRAPHQL_RUNS.warmup} unmeasured, then ${GRAPHQL_RUNS.requests} measured for the page and 5× as many for the tag page. "SQL statements" is the rise of \`berth_db_queries_total{origin="graphql"}\` at /metrics over one warm request.`,
-      `Dependency proxy: an upstream docker-registry holding three images of ${smallImg} behind a relay that counts blob GETs; berth's proxy (group \`bench\`, BERTH_PROXY_UPSTREAM_URL = the relay) and docker-registry in proxy mode (\`proxy.remoteurl\` = the relay), each pulled with the same skopeo command as above. Cold = first pull of image 1; warm = the same pull again; 20 concurrent = 20 skopeo copies of image 2 (berth) or image 3 (docker-registry), all cold, started together. The warm baseline is berth's own "skopeo pull, ${smallImg}" figure above.`,
+      `Dependency proxy: an upstream docker-registry holding three images of ${smallImg} behind a relay that counts blob GETs and paces every response body to ${fmtSize(UPSTREAM_BYTES_PER_SECOND)}/s (a fast link to Docker Hub; on bare loopback any cache would look slower than going direct); "direct" pulls through the same relay; berth's proxy (group \`bench\`, BERTH_PROXY_UPSTREAM_URL = the relay) and docker-registry in proxy mode (\`proxy.remoteurl\` = the relay), each pulled with the same skopeo command as above. Cold = first pull of image 1; warm = the same pull again; 20 concurrent = 20 skopeo copies of image 2 (berth) or image 3 (docker-registry), all cold, started together. The warm baseline is berth's own "skopeo pull, ${smallImg}" figure above.`,
       'berth runs as `node dist/src/main.js` with SQLite and the filesystem driver, BERTH_LOG_LEVEL=warn; docker-registry with the filesystem driver, log level error, access log off.',
     ];
     const text = textTable(rows);

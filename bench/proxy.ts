@@ -35,8 +35,12 @@ interface Relay {
   close(): Promise<void>;
 }
 
-/** A plain HTTP relay that counts blob GETs per digest (what "one upstream GET per blob" is measured on). */
-export async function startRelay(target: string): Promise<Relay> {
+/**
+ * An HTTP relay that counts blob GETs per digest (what "one upstream GET per blob" is measured on) and paces
+ * every response body to `bytesPerSecond`, as a link to Docker Hub would: without it, loopback makes the
+ * upstream infinitely fast, and a pull-through cache could only ever look slower than going direct.
+ */
+export async function startRelay(target: string, bytesPerSecond: number): Promise<Relay> {
   const to = new URL(target);
   const blobGets = new Map<string, number>();
   const server = createServer((req, res) => {
@@ -52,7 +56,17 @@ export async function startRelay(target: string): Promise<Relay> {
       },
       (r) => {
         res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
+        void (async () => {
+          const start = performance.now();
+          let sent = 0;
+          for await (const chunk of r as AsyncIterable<Buffer>) {
+            if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+            sent += chunk.length;
+            const ahead = (sent / bytesPerSecond) * 1000 - (performance.now() - start);
+            if (ahead > 1) await new Promise((resolve) => setTimeout(resolve, ahead));
+          }
+          res.end();
+        })().catch(() => res.destroy());
       },
     );
     up.on('error', () => res.destroy());
@@ -120,7 +134,9 @@ export async function measureProxy(input: ProxyBenchInput, log: (s: string) => v
     return r;
   };
 
-  const direct = await skopeoPull(upstream, first.name, first.layout, join(tmp, 'p-direct'));
+  // "Direct" goes through the same paced relay: both paths cross the same link to upstream.
+  const viaRelay: RegistryServer = { ...upstream, label: 'upstream', host: new URL(relay.url).host };
+  const direct = await skopeoPull(viaRelay, first.name, first.layout, join(tmp, 'p-direct'));
   log(`    direct from upstream: ${direct.toFixed(2)} s`);
   const cold = row({
     label: 'cold pull through the proxy',

@@ -113,6 +113,26 @@ export async function startBerth(
   return { ...(await serving('berth', child, port, credentials)), credentials };
 }
 
+/** A docker-registry config.yml: filesystem storage under `dataDir`, deletes on, quiet logs, and `extra` lines. */
+export function dockerRegistryConfig(dataDir: string, port: number, extra: string[] = []): string {
+  return [
+    'version: 0.1',
+    'log:',
+    '  level: error',
+    '  accesslog:',
+    '    disabled: true',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${dataDir}`,
+    '  delete:',
+    '    enabled: true',
+    'http:',
+    `  addr: 127.0.0.1:${port}`,
+    ...extra,
+    '',
+  ].join('\n');
+}
+
 /**
  * Starts Distribution (`docker-registry serve`) on the filesystem driver under `dir`; with `proxyOf`, as a
  * pull-through cache of that registry (Distribution's own proxy mode).
@@ -127,22 +147,7 @@ export async function startDockerRegistry(
   const config = join(dir, 'config.yml');
   await writeFile(
     config,
-    [
-      'version: 0.1',
-      'log:',
-      '  level: error',
-      '  accesslog:',
-      '    disabled: true',
-      'storage:',
-      '  filesystem:',
-      `    rootdirectory: ${join(dir, 'data')}`,
-      '  delete:',
-      '    enabled: true',
-      'http:',
-      `  addr: 127.0.0.1:${port}`,
-      ...(proxyOf ? ['proxy:', `  remoteurl: ${proxyOf}`] : []),
-      '',
-    ].join('\n'),
+    dockerRegistryConfig(join(dir, 'data'), port, proxyOf ? ['proxy:', `  remoteurl: ${proxyOf}`] : []),
   );
   const child = spawn(DOCKER_REGISTRY_BIN, ['serve', config], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   return serving(label, child, port);

@@ -19,7 +19,7 @@ import {
 } from '../test/__generated__/graphql.js';
 import { identity, namespaces, PASSWORD, user } from '../test/auth/helpers.js';
 import { bearer, graphql } from '../test/helpers/graphql-client.js';
-import { type Credentials, OciClient, ROOT } from '../test/helpers/oci-client.js';
+import { type Credentials, OciClient, pushMultiArch, ROOT } from '../test/helpers/oci-client.js';
 import { startTestApp, type TestApp } from '../test/helpers/test-app.js';
 import { type FakeHub, startFakeHub } from './helpers/fake-hub.js';
 import { Skopeo } from './helpers/skopeo.js';
@@ -322,33 +322,10 @@ describe('outages', () => {
 
 describe('skopeo through the proxy', () => {
   test('single- and multi-arch images copy out with the digests upstream has, then come from cache', async () => {
-    const pusher = hub.pusher();
-    const arm = await pusher.pushImage('library/multi', 'arm64', {
-      config: { architecture: 'arm64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } },
-    });
-    const amd = await pusher.pushImage('library/multi', 'amd64');
-    const OCI = 'application/vnd.oci.image.manifest.v1+json';
-    const index = {
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.index.v1+json',
-      manifests: [
-        {
-          mediaType: OCI,
-          digest: amd.digest,
-          size: Buffer.byteLength(amd.bytes),
-          platform: { architecture: 'amd64', os: 'linux' },
-        },
-        {
-          mediaType: OCI,
-          digest: arm.digest,
-          size: Buffer.byteLength(arm.bytes),
-          platform: { architecture: 'arm64', os: 'linux' },
-        },
-      ],
-    };
-    const pushed = await pusher.pushManifest('library/multi', 'latest', index);
-    assert.equal(pushed.status, 201);
-    const indexDigest = pushed.headers.get('docker-content-digest') as string;
+    const { digest: indexDigest } = await pushMultiArch(hub.pusher(), 'library/multi', 'latest', [
+      { architecture: 'amd64', os: 'linux' },
+      { architecture: 'arm64', os: 'linux' },
+    ]);
 
     const s = new Skopeo(mkdtempSync(join(dir, 'skopeo-')));
     const creds = ['--src-tls-verify=false', '--src-creds', `guest:${PASSWORD}`];

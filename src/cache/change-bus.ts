@@ -27,6 +27,23 @@ export class LocalChangeBus implements ChangeBus {
 
 const CHANNEL = 'berth:changes';
 
+/** A Redis client that fails fast before its first connection and keeps reconnecting after it. */
+export function redisClient(url: string, onError: (err: Error) => void): RedisClientType {
+  let ready = false;
+  const c = createClient({
+    url,
+    socket: {
+      connectTimeout: 1000,
+      reconnectStrategy: (retries: number, cause: Error) => (ready ? Math.min(retries * 100, 3000) : cause),
+    },
+  }) as RedisClientType;
+  c.on('ready', () => {
+    ready = true;
+  });
+  c.on('error', onError);
+  return c;
+}
+
 export class RedisChangeBus implements ChangeBus {
   private readonly id = randomUUID();
   private readonly listeners: ChangeListener[] = [];
@@ -39,24 +56,8 @@ export class RedisChangeBus implements ChangeBus {
 
   /** Connects both clients; rejects (within about a second) when Redis cannot be reached. */
   static async connect(url: string, onError: (err: Error) => void): Promise<RedisChangeBus> {
-    const client = () => {
-      let ready = false;
-      const c = createClient({
-        url,
-        socket: {
-          connectTimeout: 1000,
-          // Before the first connection, fail fast; afterwards, keep reconnecting.
-          reconnectStrategy: (retries: number, cause: Error) => (ready ? Math.min(retries * 100, 3000) : cause),
-        },
-      }) as RedisClientType;
-      c.on('ready', () => {
-        ready = true;
-      });
-      c.on('error', onError);
-      return c;
-    };
-    const pub = client();
-    const sub = client();
+    const pub = redisClient(url, onError);
+    const sub = redisClient(url, onError);
     await Promise.all([pub.connect(), sub.connect()]);
     const bus = new RedisChangeBus(pub, sub, onError);
     await sub.subscribe(CHANNEL, (message) => bus.deliver(message));

@@ -8,7 +8,8 @@
  * Without Redis there is one process, and BlobFetcher's in-process map is all the coordination needed.
  */
 import { randomUUID } from 'node:crypto';
-import { createClient, type RedisClientType } from 'redis';
+import type { RedisClientType } from 'redis';
+import { redisClient } from '../cache/change-bus.js';
 
 export interface RemoteState {
   state: 'starting' | 'running' | 'done' | 'failed';
@@ -68,13 +69,8 @@ export class RedisFetchCoordinator implements FetchCoordinator {
   ) {}
 
   static async connect(url: string, onError: (err: Error) => void): Promise<RedisFetchCoordinator> {
-    const make = () => {
-      const c = createClient({ url, socket: { connectTimeout: 1000 } }) as RedisClientType;
-      c.on('error', onError);
-      return c;
-    };
-    const pub = make();
-    const sub = make();
+    const pub = redisClient(url, onError);
+    const sub = redisClient(url, onError);
     await Promise.all([pub.connect(), sub.connect()]);
     const coordinator = new RedisFetchCoordinator(pub, sub, onError);
     await sub.subscribe(CHANNEL, (message) => coordinator.deliver(message));

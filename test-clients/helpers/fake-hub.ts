@@ -15,6 +15,7 @@ import { createServer, type IncomingMessage, request, type Server, type ServerRe
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
+import { dockerRegistryConfig } from '../../bench/servers.js';
 import { libtrustKeyId } from '../../src/auth/signing-keys.js';
 import { OciClient } from '../../test/helpers/oci-client.js';
 
@@ -151,27 +152,14 @@ export async function startFakeHub(dir: string): Promise<FakeHub> {
   const config = join(dir, 'config.yml');
   writeFileSync(
     config,
-    [
-      'version: 0.1',
-      'log:',
-      '  level: error',
-      '  accesslog:',
-      '    disabled: true',
-      'storage:',
-      '  filesystem:',
-      `    rootdirectory: ${join(dir, 'data')}`,
-      '  delete:',
-      '    enabled: true',
-      'http:',
-      `  addr: 127.0.0.1:${registryPort}`,
+    dockerRegistryConfig(join(dir, 'data'), registryPort, [
       'auth:',
       '  token:',
       `    realm: http://127.0.0.1:${tokenPort}/token`,
       `    service: ${HUB_SERVICE}`,
       `    issuer: ${ISSUER}`,
       `    rootcertbundle: ${certFile}`,
-      '',
-    ].join('\n'),
+    ]),
   );
   let output = '';
   const child = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] });

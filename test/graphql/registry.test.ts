@@ -16,7 +16,7 @@ import {
 } from '../__generated__/graphql.js';
 import { identity, namespaces, user } from '../auth/helpers.js';
 import { bearer, graphql } from '../helpers/graphql-client.js';
-import { OciClient, ROOT, sha256 } from '../helpers/oci-client.js';
+import { OciClient, pushMultiArch, ROOT, sha256 } from '../helpers/oci-client.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -293,45 +293,26 @@ test('tag referrers: signatures and SBOMs of a tag, filtered by artifact type', 
 test('tagDetails: the platform of an image, the platform manifests of an index', async () => {
   const c = new OciClient(t.url, ROOT);
   const name = 'gr/app/multi';
-  const arm = await c.pushImage(name, 'arm', {
-    config: { architecture: 'arm64', os: 'linux', variant: 'v8', rootfs: { type: 'layers', diff_ids: [] } },
-  });
-  const amd = await c.pushImage(name, 'amd');
   const OCI = 'application/vnd.oci.image.manifest.v1+json';
-  const index = {
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.index.v1+json',
-    manifests: [
-      {
-        mediaType: OCI,
-        digest: amd.digest,
-        size: Buffer.byteLength(amd.bytes),
-        platform: { architecture: 'amd64', os: 'linux' },
-      },
-      {
-        mediaType: OCI,
-        digest: arm.digest,
-        size: Buffer.byteLength(arm.bytes),
-        platform: { architecture: 'arm64', os: 'linux', variant: 'v8' },
-      },
-    ],
-  };
-  const r = await c.pushManifest(name, 'latest', index);
-  assert.equal(r.status, 201);
+  const pushed = await pushMultiArch(c, name, 'latest', [
+    { architecture: 'amd64', os: 'linux' },
+    { architecture: 'arm64', os: 'linux', variant: 'v8' },
+  ]);
+  const [amd, arm] = pushed.images as [(typeof pushed.images)[0], (typeof pushed.images)[0]];
   const list = await gql(ProjectRepositoriesDocument, { fullPath: 'gr/app', name: 'multi' });
   const id = list.project?.containerRepositories?.nodes?.[0]?.id as string;
 
-  const image = (await gql(TagDetailsDocument, { id, name: 'arm' })).containerRepository?.tagDetails;
+  const image = (await gql(TagDetailsDocument, { id, name: 'latest-arm64' })).containerRepository?.tagDetails;
   assert.equal(image?.digest, arm.digest);
-  assert.equal(image?.path, `${name}:arm`);
-  assert.equal(image?.location, `registry.example.com/${name}:arm`);
+  assert.equal(image?.path, `${name}:latest-arm64`);
+  assert.equal(image?.location, `registry.example.com/${name}:latest-arm64`);
   assert.deepEqual(image?.platform, { architecture: 'arm64', os: 'linux', osVersion: null, variant: 'v8' });
   assert.equal(image?.manifests, null, 'an image has no platform manifests');
   const layers = arm.layers.reduce((n, l) => n + l.size, 0);
   assert.equal(Number(image?.totalSize), Buffer.byteLength(arm.bytes) + arm.config.size + layers);
 
   const multi = (await gql(TagDetailsDocument, { id, name: 'latest' })).containerRepository?.tagDetails;
-  assert.equal(multi?.digest, r.headers.get('docker-content-digest'));
+  assert.equal(multi?.digest, pushed.digest);
   assert.equal(multi?.mediaType, 'application/vnd.oci.image.index.v1+json');
   assert.equal(multi?.platform, null, 'an index has no single platform');
   assert.deepEqual(multi?.manifests, [

@@ -143,6 +143,40 @@ export class OciClient {
   }
 }
 
+export interface Platform {
+  architecture: string;
+  os: string;
+  variant?: string;
+}
+
+/**
+ * Pushes one image per platform (tagged `<tag>-<architecture>`), then an OCI index of them tagged `tag`;
+ * returns the index digest and the images in platform order.
+ */
+export async function pushMultiArch(client: OciClient, name: string, tag: string, platforms: Platform[]) {
+  const images = [];
+  for (const platform of platforms) {
+    images.push(
+      await client.pushImage(name, `${tag}-${platform.architecture}`, {
+        config: { ...platform, rootfs: { type: 'layers', diff_ids: [] } },
+      }),
+    );
+  }
+  const index = {
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    manifests: images.map((img, i) => ({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: img.digest,
+      size: Buffer.byteLength(img.bytes),
+      platform: platforms[i],
+    })),
+  };
+  const r = await client.pushManifest(name, tag, index);
+  if (r.status !== 201) throw new Error(`push index: ${r.status} ${r.body}`);
+  return { digest: r.headers.get('docker-content-digest') as string, images, index };
+}
+
 export interface Desc {
   mediaType: string;
   digest: string;
