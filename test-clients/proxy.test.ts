@@ -276,6 +276,38 @@ describe('blobs, streamed and coalesced', () => {
   }
 });
 
+describe('upstream redirects', () => {
+  test('a blob redirected to a CDN is fetched there, without the registry token', async () => {
+    const img = await hub.pusher().pushImage('someorg/redirected', '1', { layers: 1, layerSize: 50_000 });
+    const layer = img.layers[0]!;
+    reset();
+    hub.fault = (r) => (r.path.endsWith(layer.digest) ? { kind: 'redirect' } : undefined);
+    const r = await guest().req('GET', `/v2/${DP}/someorg/redirected/blobs/${layer.digest}`);
+    hub.fault = undefined;
+    assert.equal(r.status, 200);
+    assert.equal(sha256(r.body), layer.digest);
+    const toCdn = hub.requests.filter((q) => q.path === `/cdn/${layer.digest}`);
+    assert.equal(toCdn.length, 1, 'the redirect was followed');
+    assert.equal(toCdn[0]!.authorized, false, 'and the Authorization header stayed behind');
+    assert.equal(hub.requests.find((q) => q.path.endsWith(`/blobs/${layer.digest}`))?.authorized, true);
+  });
+
+  test('a blob upstream answers with 5xx or 429 is not cached, and the client gets a clear error', async () => {
+    const img = await hub.pusher().pushImage('someorg/flaky', '1', { layers: 1, layerSize: 10_000 });
+    const layer = img.layers[0]!;
+    for (const status of [503, 429]) {
+      hub.fault = (r) => (r.method === 'GET' && r.path.endsWith(layer.digest) ? { kind: 'status', status } : undefined);
+      const r = await guest().req('GET', `/v2/${DP}/someorg/flaky/blobs/${layer.digest}`);
+      assert.equal(r.status, status === 429 ? 429 : 503);
+      assert.equal(r.json().errors[0].code, status === 429 ? 'TOOMANYREQUESTS' : 'UNAVAILABLE');
+      assert.equal(await t.app.store.findBlob(layer.digest), undefined);
+    }
+    hub.fault = undefined;
+    const ok = await guest().req('GET', `/v2/${DP}/someorg/flaky/blobs/${layer.digest}`);
+    assert.equal(sha256(ok.body), layer.digest);
+  });
+});
+
 describe('outages', () => {
   test('upstream 503 or 429: a cached tag is served within the stale-if-error window, with a warning', async () => {
     const c = guest();

@@ -124,13 +124,13 @@ export class ProxyStore {
       .update({ read_at: this.time() });
   }
 
-  /** The group's cached blob with this digest (its size), if the group holds it. */
-  async blob(groupId: number, digest: string): Promise<{ id: number; size: number } | undefined> {
+  /** The group's cached blob with this digest (its size, when it was last read), if the group holds it. */
+  async blob(groupId: number, digest: string): Promise<{ id: number; size: number; readAt: Date } | undefined> {
     const row = await this.knex('dependency_proxy_blobs as pb')
       .join('blobs as b', 'b.id', 'pb.blob_id')
-      .first('b.id', 'b.size')
+      .first('b.id', 'b.size', 'pb.read_at')
       .where({ 'pb.group_id': groupId, 'b.digest': digest });
-    return row && { id: Number(row.id), size: Number(row.size) };
+    return row && { id: Number(row.id), size: Number(row.size), readAt: toDate(row.read_at) };
   }
 
   /** Records that the group's cache holds the content-store blob `blobId` (read now). */

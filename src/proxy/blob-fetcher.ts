@@ -5,7 +5,7 @@
  * is asked once however many clients wait.
  *
  * Nothing unverified is ever complete on a client's side: until the digest is checked, readers are held one
- * byte short of the end. A truncated or corrupt upstream body fails the fetch; every reader's connection is
+ * byte short of the end (then they finish at once, while the file is made durable and published). A truncated or corrupt upstream body fails the fetch; every reader's connection is
  * then cut (the client sees a failed transfer) and nothing becomes visible in the cache. Only after the
  * digest matches is the staged file moved into content-addressed storage and recorded.
  */
@@ -31,6 +31,8 @@ export class BlobFetch {
   size?: number;
   /** Bytes written to the staging file so far. */
   written = 0;
+  /** The digest matched: readers may have the last byte (the cache entry becomes visible later, when durable). */
+  verified = false;
   error?: Error;
   /** Readers that joined this fetch (the first included). */
   readers = 0;
@@ -72,7 +74,7 @@ export class BlobFetch {
 export interface FetchHooks {
   /** Opens the upstream body (null: upstream has no such blob). */
   open(): Promise<BlobStream | null>;
-  /** Records the verified blob (content store row, the group's link); runs before readers get the end. */
+  /** Records the verified, durable blob (content store row, the group's link). */
   commit(size: number): Promise<void>;
   /** Bytes that came from upstream (metrics). */
   onBytes?(n: number): void;
@@ -189,9 +191,11 @@ export class BlobFetcher {
       if (actual !== fetch.digest.value) {
         throw new UpstreamError(`upstream sent bytes with digest ${actual} for ${fetch.digest.value}`, 502);
       }
+      fetch.size = fetch.written;
+      fetch.verified = true;
+      fetch.notify();
       await writer.commit();
       writer = undefined;
-      fetch.size = fetch.written;
       await this.publish(fetch);
       await hooks.commit(fetch.written);
       await lease.finish('done', fetch.written, fetch.size);
@@ -229,12 +233,12 @@ export class BlobFetcher {
     let pos = offset;
     for (;;) {
       if (fetch.state === 'failed') throw fetch.error ?? new Error('upstream fetch failed');
-      const end = fetch.state === 'done' ? (fetch.size as number) : heldBack(fetch);
+      const end = fetch.state === 'done' || fetch.verified ? (fetch.size ?? fetch.written) : heldBack(fetch);
       if (pos < end) {
         pos += await this.copy(fetch, pos, end - 1, destination);
         continue;
       }
-      if (fetch.state === 'done') return;
+      if (fetch.state === 'done' || fetch.verified) return;
       await fetch.changed();
     }
   }

@@ -32,6 +32,8 @@ export interface ServedManifest {
   stale?: string;
 }
 
+const READ_AT_PRECISION_MS = 3_600_000;
+
 /** Why nothing can be served: upstream failed and the cache cannot stand in. */
 export class ProxyUnavailableError extends Error {}
 
@@ -219,7 +221,8 @@ export class ProxyService {
     const linked = await store.blob(group.id, digest.value);
     if (linked) {
       metrics.cache.inc('blob_hit');
-      await store.linkBlob(group.id, linked.id); // read now
+      // read_at serves a TTL counted in days: refreshing it hourly is exact enough, and saves a write per pull.
+      if (this.now() - linked.readAt.getTime() > READ_AT_PRECISION_MS) await store.linkBlob(group.id, linked.id);
       return { stored: linked };
     }
     const credentials = await this.deps.credentials(group.id);

@@ -28,13 +28,17 @@ export interface RecordedRequest {
   method: string;
   path: string;
   status?: number;
+  /** Whether the request carried an Authorization header. */
+  authorized?: boolean;
 }
 
 export type Fault =
   | { kind: 'status'; status: number; headers?: Record<string, string> }
   | { kind: 'truncate'; after: number }
   | { kind: 'corrupt' }
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** Answer a blob GET with 307 to a "CDN" path of this relay (as Docker Hub redirects to its CDN). */
+  | { kind: 'redirect' };
 
 export interface FakeHub {
   /** The relay's base URL: what berth's BERTH_PROXY_UPSTREAM_URL points at. */
@@ -198,10 +202,48 @@ export async function startFakeHub(dir: string): Promise<FakeHub> {
   return state;
 }
 
+/** Blob bytes the "CDN" serves after a redirect, by digest. */
+const cdn = new Map<string, Buffer>();
+
 function relayRequest(req: IncomingMessage, res: ServerResponse, hub: FakeHub, registryPort: number): void {
-  const record: RecordedRequest = { method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0] as string };
+  const record: RecordedRequest = {
+    method: req.method ?? 'GET',
+    path: (req.url ?? '/').split('?')[0] as string,
+    authorized: req.headers.authorization !== undefined,
+  };
   hub.requests.push(record);
+  if (record.path.startsWith('/cdn/')) {
+    // The "CDN": serves the blob the redirect named, fetched from the registry with the relay's own token.
+    const digest = record.path.slice('/cdn/'.length);
+    const bytes = cdn.get(digest);
+    record.status = bytes ? 200 : 404;
+    res.writeHead(record.status, { 'content-length': bytes?.length ?? 0 });
+    res.end(bytes);
+    return;
+  }
   const fault = hub.fault?.(record);
+  if (fault?.kind === 'redirect' && req.method === 'GET' && record.path.includes('/blobs/')) {
+    const digest = record.path.slice(record.path.lastIndexOf('/') + 1);
+    const get = request(
+      { host: '127.0.0.1', port: registryPort, method: 'GET', path: req.url, headers: req.headers },
+      async (up) => {
+        const chunks: Buffer[] = [];
+        for await (const c of up) chunks.push(c as Buffer);
+        if (up.statusCode !== 200) {
+          record.status = up.statusCode;
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          res.end(Buffer.concat(chunks));
+          return;
+        }
+        cdn.set(digest, Buffer.concat(chunks));
+        record.status = 307;
+        res.writeHead(307, { location: `/cdn/${digest}`, 'content-length': 0 });
+        res.end();
+      },
+    );
+    get.end();
+    return;
+  }
   if (fault?.kind === 'reset') {
     req.socket.destroy();
     return;
