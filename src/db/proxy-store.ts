@@ -11,6 +11,7 @@ export interface CachedManifest {
   contentType: string;
   size: number;
   payload: Buffer;
+  readAt: Date;
 }
 
 export interface CachedTag {
@@ -55,7 +56,7 @@ export class ProxyStore {
 
   async manifest(groupId: number, image: string, digest: string): Promise<CachedManifest | undefined> {
     const row = await this.knex('dependency_proxy_manifests')
-      .first('id', 'digest', 'content_type', 'size', 'payload')
+      .first('id', 'digest', 'content_type', 'size', 'payload', 'read_at')
       .where({ group_id: groupId, image_name: image, digest });
     return (
       row && {
@@ -64,6 +65,7 @@ export class ProxyStore {
         contentType: row.content_type,
         size: Number(row.size),
         payload: Buffer.from(row.payload),
+        readAt: toDate(row.read_at),
       }
     );
   }

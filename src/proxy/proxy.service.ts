@@ -79,7 +79,9 @@ export class ProxyService {
       const cached = await store.manifest(group.id, name.image, reference);
       if (cached) {
         metrics.cache.inc('manifest_hit');
-        await store.touchManifest(group.id, name.image, reference);
+        if (this.now() - cached.readAt.getTime() > READ_AT_PRECISION_MS) {
+          await store.touchManifest(group.id, name.image, reference);
+        }
         return { digest: cached.digest, contentType: cached.contentType, body: cached.payload };
       }
       metrics.cache.inc('manifest_miss');
@@ -102,7 +104,10 @@ export class ProxyService {
     if (head === null) return null; // gone upstream: a definite answer, not an outage
     if (head.digest === cached.digest && sameType(head.contentType, cached.contentType)) {
       metrics.cache.inc('manifest_hit');
-      await store.touchTag(group.id, name.image, reference, cached.digest, true);
+      // The stale-if-error window counts from the last confirmation: a minute's precision is plenty.
+      if (this.now() - tag.revalidatedAt.getTime() > 60_000) {
+        await store.touchTag(group.id, name.image, reference, cached.digest, true);
+      }
       return { digest: cached.digest, contentType: cached.contentType, body: cached.payload };
     }
     metrics.cache.inc('manifest_changed');
