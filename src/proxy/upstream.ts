@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import got, { type Got, type Response } from 'got';
+import type { Got, Response } from 'got';
 import { VERSION } from '../version.js';
 
 /** Docker Hub's registry; its token endpoint (auth.docker.io) is learned from the registry's challenge. */
@@ -104,34 +104,45 @@ function firstNumber(header: string | string[] | undefined): number | undefined 
 
 export class UpstreamRegistry {
   readonly url: string;
-  private readonly http: Got;
   private readonly tokens = new Map<string, { token: string; expiresAt: number }>();
   /** The upstream's token challenge, learned from its first 401: later scopes get a token before asking. */
   private challenge?: Challenge;
 
   constructor(private readonly options: UpstreamOptions) {
     this.url = options.url.replace(/\/+$/, '');
-    this.http = got.extend({
-      throwHttpErrors: false,
-      decompress: false,
-      followRedirect: true,
-      headers: { 'user-agent': `berth/${VERSION} (dependency proxy)` },
-      timeout: {
-        connect: options.connectTimeoutMs ?? 5_000,
-        response: options.responseTimeoutMs ?? 30_000,
-        socket: options.idleTimeoutMs ?? 60_000,
-      },
-      retry: {
-        limit: options.retries ?? 2,
-        methods: ['GET', 'HEAD'],
-        statusCodes: [500, 502, 503, 504, 521, 522, 524],
-        calculateDelay: ({ attemptCount, computedValue }) => (computedValue === 0 ? 0 : 100 * 2 ** attemptCount),
-      },
-      hooks: {
-        // Never hand a registry token to whatever a redirect points at (a CDN, a presigned URL).
-        beforeRedirect: [(opts) => void delete opts.headers.authorization],
-      },
-    });
+  }
+
+  private httpClient?: Promise<Got>;
+
+  /**
+   * got, loaded on first use: importing it costs ~22 MiB of resident memory, which an instance whose
+   * dependency proxy nobody uses should not pay.
+   */
+  private http(): Promise<Got> {
+    this.httpClient ??= import('got').then(({ default: got }) =>
+      got.extend({
+        throwHttpErrors: false,
+        decompress: false,
+        followRedirect: true,
+        headers: { 'user-agent': `berth/${VERSION} (dependency proxy)` },
+        timeout: {
+          connect: this.options.connectTimeoutMs ?? 5_000,
+          response: this.options.responseTimeoutMs ?? 30_000,
+          socket: this.options.idleTimeoutMs ?? 60_000,
+        },
+        retry: {
+          limit: this.options.retries ?? 2,
+          methods: ['GET', 'HEAD'],
+          statusCodes: [500, 502, 503, 504, 521, 522, 524],
+          calculateDelay: ({ attemptCount, computedValue }) => (computedValue === 0 ? 0 : 100 * 2 ** attemptCount),
+        },
+        hooks: {
+          // Never hand a registry token to whatever a redirect points at (a CDN, a presigned URL).
+          beforeRedirect: [(opts) => void delete opts.headers.authorization],
+        },
+      }),
+    );
+    return this.httpClient;
   }
 
   /** `HEAD /v2/<image>/manifests/<reference>`: free on Docker Hub. */
@@ -173,7 +184,7 @@ export class UpstreamRegistry {
     const scope = `repository:${image}:pull`;
     const url = `${this.url}/v2/${image}/blobs/${digest}`;
     const send = async (token?: string) => {
-      const res = await this.http(url, {
+      const res = await (await this.http())(url, {
         method: 'HEAD',
         headers: token ? { authorization: `Bearer ${token}` } : {},
       }).catch((err: Error) => {
@@ -195,7 +206,7 @@ export class UpstreamRegistry {
     const scope = `repository:${image}:pull`;
     const url = `${this.url}/v2/${image}/blobs/${digest}`;
     const open = async (token?: string) => {
-      const stream = this.http.stream(url, {
+      const stream = (await this.http()).stream(url, {
         headers: token ? { authorization: `Bearer ${token}` } : {},
         retry: { limit: 0 },
       });
@@ -241,7 +252,7 @@ export class UpstreamRegistry {
     const scope = `repository:${image}:pull`;
     const url = `${this.url}/v2/${image}/manifests/${reference}`;
     const send = async (token?: string) => {
-      const res = await this.http(url, {
+      const res = await (await this.http())(url, {
         method,
         responseType: 'buffer',
         headers: { accept: MANIFEST_ACCEPT, ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -290,7 +301,7 @@ export class UpstreamRegistry {
   /** `GET /v2/`, as Docker clients begin: learns the token realm once (none when upstream is open). */
   private ping(): Promise<Challenge | undefined> {
     this.pinging ??= (async () => {
-      const res = await this.http(`${this.url}/v2/`).catch(() => undefined);
+      const res = await (await this.http())(`${this.url}/v2/`).catch(() => undefined);
       this.options.onRequest?.('GET', res?.statusCode);
       const challenge = res?.statusCode === 401 ? parseChallenge(res.headers['www-authenticate']) : undefined;
       if (!res) this.pinging = undefined; // no answer: ask again next time
@@ -314,7 +325,7 @@ export class UpstreamRegistry {
     url.searchParams.set('scope', scope);
     const headers: Record<string, string> = {};
     if (creds) headers.authorization = `Basic ${Buffer.from(`${creds.identity}:${creds.secret}`).toString('base64')}`;
-    const answer = await this.http(url, { headers, responseType: 'text' }).catch((err: Error) => {
+    const answer = await (await this.http())(url, { headers, responseType: 'text' }).catch((err: Error) => {
       throw new UpstreamError(`token from ${url.origin}: ${err.message}`);
     });
     if (answer.statusCode !== 200) {
