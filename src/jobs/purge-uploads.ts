@@ -1,6 +1,7 @@
 /**
- * Removes upload sessions nobody touched for BERTH_UPLOAD_PURGE_AGE, and staged files under `_uploads/`
- * that no session owns (left by a crash during a monolithic upload). Runs every hour in each instance; the
+ * Removes upload sessions nobody touched for BERTH_UPLOAD_PURGE_AGE, staged files under `_uploads/` that no
+ * session owns (left by a crash during a monolithic upload), and dependency proxy fills a crash left under
+ * `_proxy/`. Runs every hour in each instance; the
  * work is idempotent, so instances need not coordinate.
  */
 import type { UploadService } from '../content/upload-service.js';
@@ -32,6 +33,32 @@ export async function purgeUploads(deps: {
       purged++;
     }
   }
+  purged += await purgeProxyStaging(deps.driver, new Date(now.getTime() - PROXY_STAGING_MAX_AGE_MS));
   if (purged > 0) deps.log.info({ purged }, 'purged stale uploads');
+  return purged;
+}
+
+/** A dependency proxy fill that has not written for this long is dead (its instance crashed or hung). */
+const PROXY_STAGING_MAX_AGE_MS = 3_600_000;
+
+/**
+ * Removes the dependency proxy's staging directories (`_proxy/<alg>/<hex>/<attempt>/`) whose file has not
+ * changed since `cutoff`: a fill that ended normally removes its own; these are left by crashes.
+ */
+export async function purgeProxyStaging(driver: StorageDriver, cutoff: Date): Promise<number> {
+  let purged = 0;
+  for (const alg of await driver.list('_proxy')) {
+    for (const blob of await driver.list(alg)) {
+      const attempts = await driver.list(blob);
+      for (const attempt of attempts) {
+        const info = await driver.stat(`${attempt}/data`);
+        if (!info || info.modifiedAt < cutoff) {
+          await driver.delete(attempt);
+          purged++;
+        }
+      }
+      if ((await driver.list(blob)).length === 0) await driver.delete(blob);
+    }
+  }
   return purged;
 }
