@@ -159,6 +159,12 @@ export async function measureProxy(input: ProxyBenchInput, log: (s: string) => v
     baselineLabel: 'one cold pull',
     targetMax: 1.3,
   });
+  const floor = row({
+    label: '20 concurrent cold pulls (wall)',
+    unit: 's',
+    baselineLabel: 'the same 20 pulls warm',
+    targetMax: 1.3,
+  });
   const gets = row({
     label: 'upstream GETs per blob, 20 concurrent',
     unit: 'max',
