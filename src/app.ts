@@ -198,7 +198,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       deleting.running = false;
     })();
   };
-  const apollo = await mountGraphQL(fastify, {
+  const graphql = mountGraphQL(fastify, {
     db,
     info: { version: VERSION, storageDriver: driver.name },
     access,
@@ -258,7 +258,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async close() {
       clearInterval(timer);
       fastify.server.closeAllConnections();
-      await apollo.stop(); // drains and closes Fastify (and its server)
+      await graphql.stop();
+      await fastify.close(); // closes its server too
       const server = fastify.server;
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       await driver.close?.();
