@@ -15,7 +15,7 @@ import { dirname } from 'node:path/posix';
 import type { Writable } from 'node:stream';
 import { blobDataPath } from '../content/paths.js';
 import type { Digest } from '../oci/digest.js';
-import type { StorageDriver } from '../storage/driver.js';
+import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
 import { type FetchCoordinator, type Lease, LocalFetchCoordinator } from './fetch-coordinator.js';
 import { type BlobStream, UpstreamError } from './upstream.js';
 
@@ -233,35 +233,49 @@ export class BlobFetcher {
     let pos = offset;
     for (;;) {
       if (fetch.state === 'failed') throw fetch.error ?? new Error('upstream fetch failed');
-      const end = fetch.state === 'done' || fetch.verified ? (fetch.size ?? fetch.written) : heldBack(fetch);
-      if (pos < end) {
+      const complete = fetch.state === 'done' || fetch.verified;
+      const end = complete ? (fetch.size ?? fetch.written) : heldBack(fetch);
+      // While the fill runs, copy in steps of at least STEP bytes (the first bytes at once): with dozens of
+      // readers, waking each for every small upstream chunk costs more than the bytes themselves.
+      if (pos < end && (complete || pos === offset || end - pos >= STEP)) {
         pos += await this.copy(fetch, pos, end - 1, destination);
         continue;
       }
-      if (fetch.state === 'done' || fetch.verified) return;
+      if (complete && pos >= end) return;
       await fetch.changed();
     }
   }
 
   /** Copies [start, end] from wherever the bytes are now (staging, or their final place once published). */
   private async copy(fetch: BlobFetch, start: number, end: number, destination: Writable): Promise<number> {
-    let reader: AsyncIterable<Buffer>;
     try {
-      reader = (await this.driver.reader(fetch.stagingPath, { offset: start, end })) as AsyncIterable<Buffer>;
+      return await this.send(fetch.stagingPath, start, end, destination);
     } catch (err) {
-      // Published meanwhile (moved to its content-addressed place), or failed.
+      // Not there: published meanwhile (moved to its content-addressed place), or failed.
+      if (!(err instanceof PathNotFoundError)) throw err;
       if (!fetch.isFinished) await fetch.finished;
       if (fetch.state !== 'done') throw fetch.error ?? err;
-      reader = (await this.driver.reader(blobDataPath(fetch.digest), { offset: start, end })) as AsyncIterable<Buffer>;
+      return this.send(blobDataPath(fetch.digest), start, end, destination);
+    }
+  }
+
+  /** Bytes [start, end] of `path` into `destination` (the driver's fast path when it has one). */
+  private async send(path: string, start: number, end: number, destination: Writable): Promise<number> {
+    if (this.driver.sendTo) {
+      await this.driver.sendTo(path, destination, { offset: start, end });
+      return end - start + 1;
     }
     let n = 0;
-    for await (const chunk of reader) {
+    for await (const chunk of (await this.driver.reader(path, { offset: start, end })) as AsyncIterable<Buffer>) {
       n += chunk.length;
       if (!destination.write(chunk)) await once(destination, 'drain');
     }
     return n;
   }
 }
+
+/** The least a reader copies at a time while the fill is running. */
+const STEP = 256 * 1024;
 
 /** How far readers may go before the digest is checked: one byte short of the end. */
 function heldBack(fetch: BlobFetch): number {
