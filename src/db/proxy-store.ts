@@ -135,6 +135,23 @@ export class ProxyStore {
     return row && { id: Number(row.id), size: Number(row.size), readAt: toDate(row.read_at) };
   }
 
+  /**
+   * Records a verified, durable blob in the content store (if new) and in the group's cache, in one
+   * transaction: nobody sees the blob without the group's link (which would send them upstream to check).
+   */
+  async cacheBlob(groupId: number, digest: string, size: number): Promise<number> {
+    const now = this.time();
+    return this.knex.transaction(async (trx) => {
+      await trx('blobs').insert({ digest, size, created_at: now }).onConflict('digest').ignore();
+      const blob = await trx('blobs').first('id').where('digest', digest);
+      await trx('dependency_proxy_blobs')
+        .insert({ group_id: groupId, blob_id: blob.id, read_at: now, created_at: now, updated_at: now })
+        .onConflict(['group_id', 'blob_id'])
+        .merge({ read_at: now });
+      return Number(blob.id);
+    });
+  }
+
   /** Records that the group's cache holds the content-store blob `blobId` (read now). */
   async linkBlob(groupId: number, blobId: number): Promise<void> {
     const now = this.time();

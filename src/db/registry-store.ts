@@ -129,13 +129,6 @@ export class RegistryStore {
     });
   }
 
-  /** The content store's row for a verified blob whose bytes are in place, created if new; its id. */
-  async ensureBlob(digest: string, size: number): Promise<number> {
-    await this.knex('blobs').insert({ digest, size, created_at: this.now() }).onConflict('digest').ignore();
-    const row = await this.knex('blobs').first('id').where('digest', digest);
-    return Number(row.id);
-  }
-
   async linkBlob(repositoryId: number, blobId: number): Promise<void> {
     await this.knex('repository_blobs')
       .insert({ repository_id: repositoryId, blob_id: blobId, created_at: this.now() })

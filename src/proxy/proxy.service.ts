@@ -244,8 +244,7 @@ export class ProxyService {
     const { fetch, leader } = await this.deps.fetcher.join(digest, group.id, {
       open: () => this.upstreamFor(name).openBlob(name.remote, digest.value, credentials),
       commit: async (size) => {
-        const id = await registry.ensureBlob(digest.value, size);
-        await store.linkBlob(group.id, id);
+        await store.cacheBlob(group.id, digest.value, size);
       },
       onBytes: (n) => metrics.bytesFromUpstream.inc('', n),
     });

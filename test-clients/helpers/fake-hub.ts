@@ -30,6 +30,8 @@ export interface RecordedRequest {
   status?: number;
   /** Whether the request carried an Authorization header. */
   authorized?: boolean;
+  /** When the relay finished sending a blob body (performance.now(), this process). */
+  endedAt?: number;
 }
 
 export type Fault =
@@ -291,6 +293,7 @@ function relayRequest(req: IncomingMessage, res: ServerResponse, hub: FakeHub, r
             if (hub.blobRate > 0) await new Promise((r) => setTimeout(r, (slice.length / hub.blobRate) * 1000));
           }
         }
+        record.endedAt = performance.now();
         res.end();
       })();
     },
