@@ -90,6 +90,14 @@ export class BlobFetcher {
     private readonly coordinator: FetchCoordinator = new LocalFetchCoordinator(),
   ) {}
 
+  /** The fetch in progress (not finished) for `digest` in this process, if any; joined when returned. */
+  running(digest: Digest): BlobFetch | undefined {
+    const fetch = this.inflight.get(digest.value);
+    if (!fetch || fetch.isFinished) return undefined;
+    fetch.readers++;
+    return fetch;
+  }
+
   /**
    * The fetch in progress for `digest`, joined: in this process, or led by another instance (with Redis);
    * or a new one, led here, started with `hooks`.

@@ -223,6 +223,13 @@ export class ProxyService {
     digest: Digest,
   ): Promise<{ stored: { size: number } } | { fetch: BlobFetch } | null> {
     const { store, registry, metrics } = this.deps;
+    // A fill of this group's in progress first: it records the blob before it leaves the in-flight table,
+    // so looking here before the database leaves no moment when neither knows of it.
+    const running = this.deps.fetcher.running(digest);
+    if (running && running.groupId === group.id) {
+      metrics.coalesced.inc('blob');
+      return { fetch: running };
+    }
     const linked = await store.blob(group.id, digest.value);
     if (linked) {
       metrics.cache.inc('blob_hit');
