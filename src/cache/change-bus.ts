@@ -5,7 +5,7 @@
  * (a repository's manifests, tags or blob links). A lost message is harmless: the TTLs still bound age.
  */
 import { randomUUID } from 'node:crypto';
-import { createClient, type RedisClientType } from 'redis';
+import type { RedisClientType } from 'redis';
 import { ConfigError } from '../config/config.js';
 
 export type ChangeListener = (topic: string) => void;
@@ -27,8 +27,13 @@ export class LocalChangeBus implements ChangeBus {
 
 const CHANNEL = 'berth:changes';
 
-/** A Redis client that fails fast before its first connection and keeps reconnecting after it. */
-export function redisClient(url: string, onError: (err: Error) => void): RedisClientType {
+/**
+ * A Redis client that fails fast before its first connection and keeps reconnecting after it. The client
+ * library is loaded here, on first use: importing it costs ~15 MiB of resident memory, which the embedded
+ * default (no Redis) should not pay.
+ */
+export async function redisClient(url: string, onError: (err: Error) => void): Promise<RedisClientType> {
+  const { createClient } = await import('redis');
   let ready = false;
   const c = createClient({
     url,
@@ -56,8 +61,7 @@ export class RedisChangeBus implements ChangeBus {
 
   /** Connects both clients; rejects (within about a second) when Redis cannot be reached. */
   static async connect(url: string, onError: (err: Error) => void): Promise<RedisChangeBus> {
-    const pub = redisClient(url, onError);
-    const sub = redisClient(url, onError);
+    const [pub, sub] = await Promise.all([redisClient(url, onError), redisClient(url, onError)]);
     await Promise.all([pub.connect(), sub.connect()]);
     const bus = new RedisChangeBus(pub, sub, onError);
     await sub.subscribe(CHANNEL, (message) => bus.deliver(message));

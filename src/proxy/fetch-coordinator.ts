@@ -69,8 +69,7 @@ export class RedisFetchCoordinator implements FetchCoordinator {
   ) {}
 
   static async connect(url: string, onError: (err: Error) => void): Promise<RedisFetchCoordinator> {
-    const pub = redisClient(url, onError);
-    const sub = redisClient(url, onError);
+    const [pub, sub] = await Promise.all([redisClient(url, onError), redisClient(url, onError)]);
     await Promise.all([pub.connect(), sub.connect()]);
     const coordinator = new RedisFetchCoordinator(pub, sub, onError);
     await sub.subscribe(CHANNEL, (message) => coordinator.deliver(message));
