@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { AccessService } from './auth/access.service.js';
+import { AccessService, type ProxyGroupInfo } from './auth/access.service.js';
 import { IdentityService } from './auth/identity.service.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { RegistryTokens } from './auth/registry-token.js';
@@ -75,12 +75,11 @@ export interface BuildOptions {
 
 const HOURLY = 60 * 60 * 1000;
 
-/** A group's upstream credentials, decrypted; undefined when it has none (or they cannot be opened). */
-async function proxyCredentials(store: ProxyStore, box: SecretBox, groupId: number) {
-  const s = await store.settings(groupId);
-  if (!s.identity || !s.secretEncrypted) return undefined;
+/** A group's upstream credentials, unsealed; undefined when it has none (or they cannot be opened). */
+function proxyCredentials(box: SecretBox, group: ProxyGroupInfo) {
+  if (!group.identity || !group.secretSealed) return undefined;
   try {
-    return { identity: s.identity, secret: box.open(s.secretEncrypted) };
+    return { identity: group.identity, secret: box.open(group.secretSealed) };
   } catch {
     return undefined; // sealed with another key (BERTH_SECRETS_KEY changed): pull anonymously
   }
@@ -149,7 +148,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     log,
     metrics: proxyMetrics,
     staleIfErrorMs: config.proxyStaleIfErrorMs,
-    credentials: (groupId) => proxyCredentials(proxyStore, secretBox, groupId),
+    credentials: (group) => proxyCredentials(secretBox, group),
     now: options.clock,
   });
   const registry = createRegistryHandler({ guard, store, blobs, uploads, log, proxy });

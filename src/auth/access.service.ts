@@ -51,6 +51,9 @@ export interface ProxyGroupInfo {
   fullPath: string;
   /** The group's dependency proxy setting (GitLab's `enabled`, default on). */
   enabled: boolean;
+  /** Upstream credentials: the identity, and the secret as sealed at rest (proxy/secret-box.ts). */
+  identity?: string;
+  secretSealed?: string;
 }
 
 export interface ProjectInfo {
@@ -266,9 +269,17 @@ export class AccessService {
     return this.cached(`pgroup:${path}`, async () => {
       const row = await this.knex('groups as g')
         .leftJoin('dependency_proxy_group_settings as s', 's.group_id', 'g.id')
-        .first('g.id', 'g.full_path', 's.enabled')
+        .first('g.id', 'g.full_path', 's.enabled', 's.identity', 's.secret_encrypted')
         .where('g.full_path', path);
-      return row && { id: Number(row.id), fullPath: row.full_path, enabled: row.enabled == null || !!row.enabled };
+      return (
+        row && {
+          id: Number(row.id),
+          fullPath: row.full_path,
+          enabled: row.enabled == null || !!row.enabled,
+          identity: row.identity ?? undefined,
+          secretSealed: row.secret_encrypted ?? undefined,
+        }
+      );
     });
   }
 

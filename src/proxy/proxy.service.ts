@@ -49,8 +49,8 @@ export interface ProxyDeps {
   log: Logger;
   metrics: ProxyMetrics;
   staleIfErrorMs: number;
-  /** The group's upstream credentials, decrypted (undefined: anonymous). */
-  credentials(groupId: number): Promise<UpstreamCredentials | undefined>;
+  /** The group's upstream credentials, unsealed (undefined: anonymous). */
+  credentials(group: ProxyGroupInfo): UpstreamCredentials | undefined;
   now?: () => number;
 }
 
@@ -96,7 +96,7 @@ export class ProxyService {
     }
     let head: Awaited<ReturnType<UpstreamRegistry['headManifest']>>;
     try {
-      head = await this.upstreamFor(name).headManifest(name.remote, reference, await this.deps.credentials(group.id));
+      head = await this.upstreamFor(name).headManifest(name.remote, reference, this.deps.credentials(group));
     } catch (err) {
       if (!(err instanceof UpstreamError) || !err.outage) throw err;
       return this.stale(group, name, reference, tag.revalidatedAt, cached, err);
@@ -158,11 +158,7 @@ export class ProxyService {
       const lease = await this.deps.coordinator.acquire(`manifest:${key}`, '').catch(() => undefined);
       if (!lease && (await this.deps.coordinator.isShared())) return this.awaitManifest(group, name, reference, key);
       try {
-        const got = await this.upstreamFor(name).getManifest(
-          name.remote,
-          reference,
-          await this.deps.credentials(group.id),
-        );
+        const got = await this.upstreamFor(name).getManifest(name.remote, reference, this.deps.credentials(group));
         if (got) {
           await this.deps.store.saveManifest(
             group.id,
@@ -237,7 +233,7 @@ export class ProxyService {
       if (this.now() - linked.readAt.getTime() > READ_AT_PRECISION_MS) await store.linkBlob(group.id, linked.id);
       return { stored: linked };
     }
-    const credentials = await this.deps.credentials(group.id);
+    const credentials = this.deps.credentials(group);
     // Bytes the content store already has (pushed, or cached by another group) are shared, but only once
     // upstream says this image has them for this group's credentials: a digest is not a key to anything.
     const known = await registry.findBlob(digest.value);
