@@ -18,7 +18,8 @@ import { DigestMismatchError, RangeMismatchError, SizeMismatchError, UploadUnkno
 import type { HashPool, RemoteHash } from './hasher.js';
 import { HashingTransform } from './hashing.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { blobDataPath, uploadDataPath, uploadDir } from './paths.js';
+import { uploadDataPath, uploadDir } from './paths.js';
+import { publishBlob } from './publish.js';
 
 export interface ChunkOptions {
   /** Where the client says the chunk starts (Content-Range); must equal the current size. */
@@ -77,7 +78,7 @@ export class UploadService {
         await this.discard(id);
         throw new DigestMismatchError(digest.value, actual);
       }
-      await this.publish(uploadDataPath(id), digest, state.size);
+      await publishBlob(this.driver, uploadDataPath(id), digest, state.size);
       await this.store.commitBlob(repo.id, digest.value, state.size, id);
       this.dropHash(id);
       await this.driver.delete(uploadDir(id));
@@ -99,7 +100,7 @@ export class UploadService {
       const actual = `${digest.algorithm}:${await hash.digest()}`;
       if (actual !== digest.value) throw new DigestMismatchError(digest.value, actual);
       await writer.commit();
-      await this.publish(uploadDataPath(id), digest, hashing.bytes);
+      await publishBlob(this.driver, uploadDataPath(id), digest, hashing.bytes);
       await this.store.commitBlob(repo.id, digest.value, hashing.bytes);
       return hashing.bytes;
     } catch (err) {
@@ -211,17 +212,5 @@ export class UploadService {
     } finally {
       hash.dispose();
     }
-  }
-
-  /** Moves verified bytes into content-addressed storage, unless the same blob is already there. */
-  private async publish(staged: string, digest: Digest, size: number): Promise<void> {
-    const target = blobDataPath(digest);
-    const existing = await this.driver.stat(target);
-    if (existing && existing.size === size) return;
-    if (size === 0) {
-      await this.driver.putContent(target, Buffer.alloc(0));
-      return;
-    }
-    await this.driver.move(staged, target);
   }
 }

@@ -5,15 +5,17 @@
  * is asked once however many clients wait.
  *
  * Nothing unverified is ever complete on a client's side: until the digest is checked, readers are held one
- * byte short of the end (then they finish at once, while the file is made durable and published). A truncated or corrupt upstream body fails the fetch; every reader's connection is
- * then cut (the client sees a failed transfer) and nothing becomes visible in the cache. Only after the
- * digest matches is the staged file moved into content-addressed storage and recorded.
+ * byte short of the end; then they finish at once, while the file is made durable and published. A
+ * truncated or corrupt upstream body fails the fetch; every reader's connection is then cut (the client
+ * sees a failed transfer) and nothing becomes visible in the cache. Only after the digest matches is the
+ * staged file moved into content-addressed storage (content/publish.ts, as uploads are) and recorded.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { dirname } from 'node:path/posix';
 import type { Writable } from 'node:stream';
 import { blobDataPath } from '../content/paths.js';
+import { publishBlob } from '../content/publish.js';
 import type { Digest } from '../oci/digest.js';
 import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
 import { type FetchCoordinator, type Lease, LocalFetchCoordinator } from './fetch-coordinator.js';
@@ -204,7 +206,8 @@ export class BlobFetcher {
       fetch.notify();
       await writer.commit();
       writer = undefined;
-      await this.publish(fetch);
+      await publishBlob(this.driver, fetch.stagingPath, fetch.digest, fetch.written);
+      await this.driver.delete(dirname(fetch.stagingPath)).catch(() => undefined);
       await hooks.commit(fetch.written);
       await lease.finish('done', fetch.written, fetch.size);
       fetch.state = 'done';
@@ -219,18 +222,6 @@ export class BlobFetcher {
     } finally {
       fetch.notify();
     }
-  }
-
-  /** Moves the verified bytes to their content-addressed place (unless the same blob is already there). */
-  private async publish(fetch: BlobFetch): Promise<void> {
-    const target = blobDataPath(fetch.digest);
-    const existing = await this.driver.stat(target);
-    if (existing && existing.size === fetch.written) {
-      await this.driver.delete(dirname(fetch.stagingPath));
-      return;
-    }
-    await this.driver.move(fetch.stagingPath, target);
-    await this.driver.delete(dirname(fetch.stagingPath)).catch(() => undefined);
   }
 
   /**
