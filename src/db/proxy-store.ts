@@ -47,11 +47,31 @@ export class ProxyStore {
     return this.dialect === 'sqlite' ? d.getTime() : d;
   }
 
-  async tag(groupId: number, image: string, tag: string): Promise<CachedTag | undefined> {
-    const row = await this.knex('dependency_proxy_tags')
-      .first('digest', 'revalidated_at')
-      .where({ group_id: groupId, image_name: image, tag });
-    return row && { digest: row.digest, revalidatedAt: toDate(row.revalidated_at) };
+  /** A cached tag with the manifest it points at, in one statement (a warm tag pull's lookup). */
+  async tag(
+    groupId: number,
+    image: string,
+    tag: string,
+  ): Promise<(CachedTag & { manifest?: CachedManifest }) | undefined> {
+    const row = await this.knex('dependency_proxy_tags as t')
+      .leftJoin('dependency_proxy_manifests as m', (j) =>
+        j.on('m.group_id', 't.group_id').andOn('m.image_name', 't.image_name').andOn('m.digest', 't.digest'),
+      )
+      .first('t.digest', 't.revalidated_at', 'm.id', 'm.content_type', 'm.size', 'm.payload', 'm.read_at')
+      .where({ 't.group_id': groupId, 't.image_name': image, 't.tag': tag });
+    if (!row) return undefined;
+    const manifest =
+      row.id == null
+        ? undefined
+        : {
+            id: Number(row.id),
+            digest: row.digest,
+            contentType: row.content_type,
+            size: Number(row.size),
+            payload: Buffer.from(row.payload),
+            readAt: toDate(row.read_at),
+          };
+    return { digest: row.digest, revalidatedAt: toDate(row.revalidated_at), manifest };
   }
 
   async manifest(groupId: number, image: string, digest: string): Promise<CachedManifest | undefined> {

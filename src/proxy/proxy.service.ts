@@ -89,7 +89,7 @@ export class ProxyService {
     }
 
     const tag = await store.tag(group.id, name.image, reference);
-    const cached = tag && (await store.manifest(group.id, name.image, tag.digest));
+    const cached = tag?.manifest;
     if (!tag || !cached) {
       metrics.cache.inc('manifest_miss');
       return this.fetchManifest(group, name, reference);
