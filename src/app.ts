@@ -14,6 +14,7 @@ import { loadSigningKey } from './auth/signing-keys.js';
 import { createTokenEndpoint } from './auth/token-endpoint.js';
 import { CachingRegistryStore } from './cache/caching-registry-store.js';
 import { createChangeBus } from './cache/change-bus.js';
+import { createLocks } from './cache/locks.js';
 import type { Config } from './config/config.js';
 import { BlobStore } from './content/blob-store.js';
 import { HashPool } from './content/hasher.js';
@@ -21,6 +22,7 @@ import { UploadService } from './content/upload-service.js';
 import { initOrm, type OrmHandle } from './db/orm.js';
 import { ProxyStore } from './db/proxy-store.js';
 import type { RegistryStore } from './db/registry-store.js';
+import { GarbageCollector, GcMetrics, type GcResult } from './gc/collector.js';
 import { mountGraphQL } from './graphql/server.js';
 import { deleteScheduledRepositories } from './jobs/delete-repositories.js';
 import { evictProxyCaches } from './jobs/evict-proxy-caches.js';
@@ -60,7 +62,12 @@ export interface App {
   /** Encrypts secrets at rest (upstream credentials). */
   secretBox: SecretBox;
   /** Background work, to run now (tests, the CLI). */
-  jobs: { evictProxyCaches(): Promise<number> };
+  jobs: {
+    evictProxyCaches(): Promise<number>;
+    /** Reviews what garbage collection has queued and is due (one run at a time in this process). */
+    collectGarbage(): Promise<GcResult>;
+    garbage: GarbageCollector;
+  };
   /** Starts listening; resolves to the base URL (useful with port 0). */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -74,6 +81,17 @@ export interface BuildOptions {
 }
 
 const HOURLY = 60 * 60 * 1000;
+
+/** Calls of the returned function while one is running share that run. */
+function singleFlight<T>(work: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | undefined;
+  return () => {
+    running ??= work().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+}
 
 /** A group's upstream credentials, unsealed; undefined when it has none (or they cannot be opened). */
 function proxyCredentials(box: SecretBox, group: ProxyGroupInfo) {
@@ -96,9 +114,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const metrics = new Metrics();
   db.em.getKnex().on('query', metrics.countQuery);
   const driver = options.driver ?? createDriver(config.storageDriver, { path: config.storagePath });
-  const store = new CachingRegistryStore(db.em.getKnex(), db.dialect);
+  const locks = await createLocks(config.redisUrl, (err) => log.warn({ err }, 'redis locks'));
+  const store = new CachingRegistryStore(db.em.getKnex(), db.dialect, {
+    clock: options.clock,
+    gcReviewDelayMs: config.gcReviewDelayMs,
+  });
   const hashPool = new HashPool();
-  const uploads = new UploadService(driver, store, hashPool);
+  const uploads = new UploadService(driver, store, hashPool, locks);
   store.connect(bus);
   const access = new AccessService(db.em.getKnex(), db.dialect, bus);
   const identity = () => new IdentityService(db.em.fork(), () => access.changed());
@@ -123,7 +145,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const blobs = new BlobStore(driver, store);
   const proxyMetrics = new ProxyMetrics();
   metrics.add(proxyMetrics);
-  const proxyStore = new ProxyStore(db.em.getKnex(), db.dialect);
+  const proxyStore = new ProxyStore(db.em.getKnex(), db.dialect, () => store.gcReviewAfter());
   const fetchCoordinator = await createFetchCoordinator(config.redisUrl, (err) =>
     log.warn({ err }, 'redis proxy coordination'),
   );
@@ -143,7 +165,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     upstreams: new Map([...config.proxyUpstreams].map(([host, url]) => [host, upstream(url, false)])),
     store: proxyStore,
     registry: store,
-    fetcher: new BlobFetcher(driver, fetchCoordinator),
+    fetcher: new BlobFetcher(driver, fetchCoordinator, locks),
     coordinator: fetchCoordinator,
     log,
     metrics: proxyMetrics,
@@ -221,6 +243,30 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       log.error({ err }, 'dependency proxy eviction failed');
       return 0;
     });
+  const gcMetrics = new GcMetrics();
+  metrics.add(gcMetrics);
+  const collector = new GarbageCollector({
+    knex: db.em.getKnex(),
+    dialect: db.dialect,
+    driver,
+    locks,
+    store,
+    log,
+    metrics: gcMetrics,
+  });
+  const collectGarbage = singleFlight(() =>
+    collector.collect().catch((err) => {
+      log.error({ err }, 'garbage collection failed');
+      return { manifests: 0, blobs: 0, bytes: 0 };
+    }),
+  );
+  const gcTimer =
+    config.gcIntervalMs > 0
+      ? setInterval(() => {
+          void collectGarbage();
+        }, config.gcIntervalMs)
+      : undefined;
+  gcTimer?.unref();
   const timer = setInterval(() => {
     void purge();
     void evictProxy();
@@ -245,7 +291,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     metrics,
     proxyStore,
     secretBox,
-    jobs: { evictProxyCaches: evictProxy },
+    jobs: { evictProxyCaches: evictProxy, collectGarbage, garbage: collector },
     async listen(port = config.port, host = config.host) {
       await new Promise<void>((resolve, reject) => {
         fastify.server.once('error', reject);
@@ -256,6 +302,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
     async close() {
       clearInterval(timer);
+      if (gcTimer) clearInterval(gcTimer);
       fastify.server.closeAllConnections();
       await graphql.stop();
       await fastify.close(); // closes its server too
@@ -265,6 +312,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await hashPool.close();
       await bus.close();
       await fetchCoordinator.close();
+      await locks.close();
       await db.orm.close();
     },
   };

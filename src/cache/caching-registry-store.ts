@@ -102,9 +102,9 @@ export class CachingRegistryStore extends RegistryStore {
     }
   }
 
-  override async deleteTag(repositoryId: number, tag: string): Promise<boolean> {
+  override async deleteTags(repositoryId: number, names: string[]): Promise<number> {
     try {
-      return await super.deleteTag(repositoryId, tag);
+      return await super.deleteTags(repositoryId, names);
     } finally {
       this.invalidate(repositoryId);
     }

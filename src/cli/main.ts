@@ -68,7 +68,8 @@ async function run(args: string[]): Promise<number> {
   const bus = await createChangeBus(config.redisUrl, () => undefined);
   const changed = () => bus.publish('access');
   try {
-    const ns = new NamespacesService(db.em.fork(), changed);
+    const gc = new RegistryStore(db.em.getKnex(), db.dialect, { gcReviewDelayMs: config.gcReviewDelayMs });
+    const ns = new NamespacesService(db.em.fork(), changed, gc);
     const ids = new IdentityService(db.em.fork(), changed);
     const rules = new ProtectionService(db.em.fork(), changed);
     switch (`${noun} ${verb}`) {

@@ -49,6 +49,10 @@ export interface Config {
   proxyUpstreams: Map<string, string>;
   /** BERTH_SECRETS_KEY: key material (32+ characters) for secrets stored encrypted; unset = derived from the signing key. */
   secretsKey: string | undefined;
+  /** BERTH_GC_REVIEW_DELAY: how long what may have become garbage waits before garbage collection reviews it. Default 24h. */
+  gcReviewDelayMs: number;
+  /** BERTH_GC_INTERVAL: how often garbage collection and due cleanup policies run. Default 1m; 0 = never (run them with the CLI). */
+  gcIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -116,6 +120,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     get('BERTH_PROXY_STALE_IF_ERROR') ?? '7d',
     problems,
   );
+  const gcReviewDelayMs = parseDuration('BERTH_GC_REVIEW_DELAY', get('BERTH_GC_REVIEW_DELAY') ?? '24h', problems);
+  const gcIntervalMs = parseDuration('BERTH_GC_INTERVAL', get('BERTH_GC_INTERVAL') ?? '1m', problems);
+  if (gcIntervalMs > 0 && gcIntervalMs < 1000) problems.push('BERTH_GC_INTERVAL must be 0 (off) or at least 1s');
   const proxyUpstreams = new Map<string, string>();
   for (const pair of (get('BERTH_PROXY_UPSTREAMS') ?? '')
     .split(',')
@@ -152,6 +159,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword,
     proxyUpstreamUrl: proxyUpstreamUrl.replace(/\/+$/, ''),
     proxyStaleIfErrorMs,
+    gcReviewDelayMs,
+    gcIntervalMs,
     mirrorGroup: get('BERTH_MIRROR_GROUP'),
     proxyUpstreams,
     secretsKey,
@@ -202,6 +211,7 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000,
 
 /** Parses "500ms", "30s", "15m", "24h", "7d". */
 export function parseDuration(name: string, raw: string, problems: string[]): number {
+  if (raw === '0') return 0;
   const m = /^(\d+)(ms|s|m|h|d)$/.exec(raw);
   if (!m) {
     problems.push(`${name}="${raw}" is not a duration; write a number and a unit: ms, s, m, h or d (e.g. 15m, 7d)`);

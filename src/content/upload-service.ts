@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { LocalLocks, type Locks } from '../cache/locks.js';
 import type { RegistryStore, RepositoryRow } from '../db/registry-store.js';
 import type { Digest, DigestAlgorithm } from '../oci/digest.js';
 import type { StorageDriver } from '../storage/driver.js';
@@ -19,7 +20,7 @@ import type { HashPool, RemoteHash } from './hasher.js';
 import { HashingTransform } from './hashing.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { uploadDataPath, uploadDir } from './paths.js';
-import { publishBlob } from './publish.js';
+import { blobLockKey, publishBlob } from './publish.js';
 
 export interface ChunkOptions {
   /** Where the client says the chunk starts (Content-Range); must equal the current size. */
@@ -41,6 +42,7 @@ export class UploadService {
     private readonly driver: StorageDriver,
     private readonly store: RegistryStore,
     private readonly hashPool: HashPool,
+    private readonly locks: Locks = new LocalLocks(),
   ) {}
 
   /** Opens a session; returns its id. */
@@ -78,8 +80,9 @@ export class UploadService {
         await this.discard(id);
         throw new DigestMismatchError(digest.value, actual);
       }
-      await publishBlob(this.driver, uploadDataPath(id), digest, state.size);
-      await this.store.commitBlob(repo.id, digest.value, state.size, id);
+      await publishBlob(this.locks, this.driver, uploadDataPath(id), digest, state.size, () =>
+        this.store.commitBlob(repo.id, digest.value, state.size, id),
+      );
       this.dropHash(id);
       await this.driver.delete(uploadDir(id));
       return state.size;
@@ -100,8 +103,9 @@ export class UploadService {
       const actual = `${digest.algorithm}:${await hash.digest()}`;
       if (actual !== digest.value) throw new DigestMismatchError(digest.value, actual);
       await writer.commit();
-      await publishBlob(this.driver, uploadDataPath(id), digest, hashing.bytes);
-      await this.store.commitBlob(repo.id, digest.value, hashing.bytes);
+      await publishBlob(this.locks, this.driver, uploadDataPath(id), digest, hashing.bytes, () =>
+        this.store.commitBlob(repo.id, digest.value, hashing.bytes),
+      );
       return hashing.bytes;
     } catch (err) {
       await writer.cancel();
@@ -110,6 +114,17 @@ export class UploadService {
       hash.dispose();
       await this.driver.delete(uploadDir(id)).catch(() => undefined);
     }
+  }
+
+  /**
+   * Cross-repository mount: links the blob `from` holds into `repo`; false when `from` does not hold it
+   * (or garbage collection took it meanwhile), and the client then uploads it.
+   */
+  async mount(repo: RepositoryRow, from: RepositoryRow, digest: Digest): Promise<boolean> {
+    return this.locks.run(blobLockKey(digest.value), async () => {
+      const blob = await this.store.blobInRepository(from.id, digest.value);
+      return blob !== undefined && (await this.store.linkBlob(repo.id, blob.id));
+    });
   }
 
   /** Cancels a session (DELETE); throws {@link UploadUnknownError}. */

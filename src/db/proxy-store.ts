@@ -3,7 +3,9 @@
  * and image, the group's links to content-store blobs, read times, settings, TTL policy and purges.
  */
 import type { Knex } from '@mikro-orm/knex';
+import { dbTime, queueBlobs } from './gc-queue.js';
 import type { Dialect } from './orm.js';
+import { isForeignKeyViolation } from './sql.js';
 
 export interface CachedManifest {
   id: number;
@@ -40,6 +42,8 @@ export class ProxyStore {
   constructor(
     private readonly knex: Knex,
     private readonly dialect: Dialect,
+    /** When garbage collection may review a blob the cache lets go of now (RegistryStore.gcReviewAfter). */
+    private readonly gcReviewAfter: () => Date | number = () => dbTime(dialect, Date.now() + 86_400_000),
   ) {}
 
   /** A timestamp as MikroORM stores it in this dialect. */
@@ -172,13 +176,22 @@ export class ProxyStore {
     });
   }
 
-  /** Records that the group's cache holds the content-store blob `blobId` (read now). */
-  async linkBlob(groupId: number, blobId: number): Promise<void> {
+  /**
+   * Records that the group's cache holds the content-store blob `blobId` (read now); false when that blob
+   * is gone (garbage collection deleted it a moment ago).
+   */
+  async linkBlob(groupId: number, blobId: number): Promise<boolean> {
     const now = this.time();
-    await this.knex('dependency_proxy_blobs')
-      .insert({ group_id: groupId, blob_id: blobId, read_at: now, created_at: now, updated_at: now })
-      .onConflict(['group_id', 'blob_id'])
-      .merge({ read_at: now });
+    try {
+      await this.knex('dependency_proxy_blobs')
+        .insert({ group_id: groupId, blob_id: blobId, read_at: now, created_at: now, updated_at: now })
+        .onConflict(['group_id', 'blob_id'])
+        .merge({ read_at: now });
+      return true;
+    } catch (err) {
+      if (isForeignKeyViolation(err)) return false;
+      throw err;
+    }
   }
 
   async settings(groupId: number): Promise<ProxySettings> {
@@ -294,7 +307,7 @@ export class ProxyStore {
     }));
   }
 
-  /** Removes a group's whole cache, or one image of it. Blob bytes stay for garbage collection. */
+  /** Removes a group's whole cache, or one image of it. Blobs let go of are queued for garbage collection. */
   async purge(groupId: number, image?: string): Promise<{ manifests: number; tags: number; blobs: number }> {
     return this.knex.transaction(async (trx) => {
       const scoped = (table: string) => {
@@ -303,8 +316,11 @@ export class ProxyStore {
       };
       const tags = await scoped('dependency_proxy_tags').delete();
       const manifests = await scoped('dependency_proxy_manifests').delete();
-      // Blobs are not per image: an image's purge drops only the blobs no other cached image of the group lists.
-      const blobs = image === undefined ? await trx('dependency_proxy_blobs').where('group_id', groupId).delete() : 0;
+      // Blobs are not per image: an image's purge keeps the group's blobs (the TTL evicts them when unread).
+      if (image !== undefined) return { manifests, tags, blobs: 0 };
+      const ids = trx('dependency_proxy_blobs').select('blob_id').where('group_id', groupId);
+      await queueBlobs(trx, this.dialect, ids, 'proxy_purge', this.gcReviewAfter());
+      const blobs = await trx('dependency_proxy_blobs').where('group_id', groupId).delete();
       return { manifests, tags, blobs };
     });
   }
@@ -330,10 +346,9 @@ export class ProxyStore {
         .where('group_id', groupId)
         .andWhere('read_at', '<', cutoff)
         .delete();
-      const blobs = await trx('dependency_proxy_blobs')
-        .where('group_id', groupId)
-        .andWhere('read_at', '<', cutoff)
-        .delete();
+      const unread = () => trx('dependency_proxy_blobs').where('group_id', groupId).andWhere('read_at', '<', cutoff);
+      await queueBlobs(trx, this.dialect, unread().select('blob_id'), 'proxy_evict', this.gcReviewAfter());
+      const blobs = await unread().delete();
       return { manifests, tags, blobs };
     });
   }

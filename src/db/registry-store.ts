@@ -6,6 +6,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { ParsedManifest } from '../oci/manifest.js';
 import { artifactTypeOf, isForeignLayer } from '../oci/manifest.js';
+import { dbTime, queueBlobDigest, queueBlobs, queueManifests } from './gc-queue.js';
 import type { Dialect } from './orm.js';
 
 export interface RepositoryRow {
@@ -52,21 +53,51 @@ export interface Referrer {
   annotations?: Record<string, string>;
 }
 
+/** Tags deleted per transaction by {@link RegistryStore.deleteTags}. */
+const TAG_BATCH = 1000;
+
 /** Images may be at most three levels below their project, as in GitLab. */
 export const MAX_IMAGE_DEPTH = 3;
 
+/** Online garbage collection's default review delay (BERTH_GC_REVIEW_DELAY). */
+export const DEFAULT_GC_REVIEW_DELAY_MS = 24 * 60 * 60 * 1000;
+
+export interface RegistryStoreOptions {
+  /** The clock (ms since the epoch) for every timestamp written; tests move it. */
+  clock?: () => number;
+  /** How long something that may have become garbage waits before garbage collection looks at it. */
+  gcReviewDelayMs?: number;
+}
+
 export class RegistryStore {
+  readonly clock: () => number;
+  readonly gcReviewDelayMs: number;
+
   constructor(
-    private readonly knex: Knex,
+    protected readonly knex: Knex,
     readonly dialect: Dialect,
-  ) {}
+    options: RegistryStoreOptions = {},
+  ) {
+    this.clock = options.clock ?? Date.now;
+    this.gcReviewDelayMs = options.gcReviewDelayMs ?? DEFAULT_GC_REVIEW_DELAY_MS;
+  }
+
+  /** When garbage collection may look at something queued now. */
+  gcReviewAfter(): Date | number {
+    return dbTime(this.dialect, this.clock() + this.gcReviewDelayMs);
+  }
+
+  /** PostgreSQL row locks that order a reference against garbage collection's delete (SQLite serialises writers). */
+  protected forShare<T extends Knex.QueryBuilder>(q: T): T {
+    return this.dialect === 'postgresql' ? (q.forShare() as T) : q;
+  }
 
   /** Repository paths changed (a project renamed or moved). Nothing is cached here; see CachingRegistryStore. */
   pathsChanged(): void {}
 
   /** A timestamp in the representation MikroORM uses for this dialect. */
   now(): Date | number {
-    return this.dialect === 'sqlite' ? Date.now() : new Date();
+    return dbTime(this.dialect, this.clock());
   }
 
   /**
@@ -125,15 +156,27 @@ export class RegistryStore {
         .insert({ repository_id: repositoryId, blob_id: blob.id, created_at: this.now() })
         .onConflict(['repository_id', 'blob_id'])
         .ignore();
+      // Unreferenced until a manifest lists it: reviewed after the delay, kept if a manifest does by then.
+      await queueBlobDigest(trx, this.dialect, digest, 'blob_upload', this.gcReviewAfter());
       if (uploadId) await trx('uploads').where('id', uploadId).delete();
     });
   }
 
-  async linkBlob(repositoryId: number, blobId: number): Promise<void> {
-    await this.knex('repository_blobs')
-      .insert({ repository_id: repositoryId, blob_id: blobId, created_at: this.now() })
-      .onConflict(['repository_id', 'blob_id'])
-      .ignore();
+  /**
+   * Links a blob the content store holds into a repository (a cross-repository mount); false when the blob
+   * is gone (garbage collection took it). Its review is postponed: the push that mounted it is on its way.
+   */
+  async linkBlob(repositoryId: number, blobId: number): Promise<boolean> {
+    return this.knex.transaction(async (trx) => {
+      const blob = await this.forShare(trx('blobs').first('id', 'digest').where('id', blobId));
+      if (!blob) return false;
+      await trx('repository_blobs')
+        .insert({ repository_id: repositoryId, blob_id: blobId, created_at: this.now() })
+        .onConflict(['repository_id', 'blob_id'])
+        .ignore();
+      await queueBlobDigest(trx, this.dialect, blob.digest, 'blob_mount', this.gcReviewAfter());
+      return true;
+    });
   }
 
   /**
@@ -154,6 +197,7 @@ export class RegistryStore {
         .limit(5);
       if (users.length > 0) return users.map((u) => u.digest);
       await trx('repository_blobs').where({ repository_id: repositoryId, blob_id: blob.id }).delete();
+      await queueBlobs(trx, this.dialect, [blob.id], 'blob_delete', this.gcReviewAfter());
       return 'deleted';
     });
   }
@@ -200,11 +244,13 @@ export class RegistryStore {
         ];
         const digests = [...new Set(wanted.map((w) => w.d.digest))];
         const found: { id: number; digest: string; size: number | string }[] = digests.length
-          ? await trx('repository_blobs as rb')
-              .join('blobs as b', 'b.id', 'rb.blob_id')
-              .select('b.id', 'b.digest', 'b.size')
-              .where('rb.repository_id', repositoryId)
-              .whereIn('b.digest', digests)
+          ? await this.forShare(
+              trx('repository_blobs as rb')
+                .join('blobs as b', 'b.id', 'rb.blob_id')
+                .select('b.id', 'b.digest', 'b.size')
+                .where('rb.repository_id', repositoryId)
+                .whereIn('b.digest', digests),
+            )
           : [];
         const byDigest = new Map(found.map((f) => [f.digest, f]));
         for (const { d, role } of wanted) {
@@ -220,10 +266,12 @@ export class RegistryStore {
       } else {
         const digests = [...new Set(parsed.manifests.map((m) => m.digest))];
         const found: { id: number; digest: string; size: number | string }[] = digests.length
-          ? await trx('manifests')
-              .select('id', 'digest', 'size')
-              .where('repository_id', repositoryId)
-              .whereIn('digest', digests)
+          ? await this.forShare(
+              trx('manifests')
+                .select('id', 'digest', 'size')
+                .where('repository_id', repositoryId)
+                .whereIn('digest', digests),
+            )
           : [];
         const byDigest = new Map(found.map((f) => [f.digest, f]));
         for (const m of parsed.manifests) {
@@ -253,7 +301,7 @@ export class RegistryStore {
     childIds: number[],
   ): Promise<number> {
     const { repositoryId, digest, parsed, payload } = input;
-    const existing = await trx('manifests').first('id').where({ repository_id: repositoryId, digest });
+    const existing = await this.forShare(trx('manifests').first('id').where({ repository_id: repositoryId, digest }));
     if (existing) return existing.id;
     const [row] = await trx('manifests')
       .insert({
@@ -278,11 +326,17 @@ export class RegistryStore {
     if (childIds.length > 0) {
       await trx('manifest_references').insert(childIds.map((childId) => ({ parent_id: id, child_id: childId })));
     }
+    // Pushed by digest: garbage unless a tag, an index or its subject claims it by the time it is reviewed.
+    if (input.tag === undefined) await queueManifests(trx, this.dialect, [id], 'manifest_upload', this.gcReviewAfter());
     return id;
   }
 
   private async upsertTag(trx: Knex.Transaction, repositoryId: number, name: string, manifestId: number) {
     const now = this.now();
+    const previous = await trx('tags').first('manifest_id').where({ repository_id: repositoryId, name });
+    if (previous && previous.manifest_id !== manifestId) {
+      await queueManifests(trx, this.dialect, [previous.manifest_id], 'tag_switch', this.gcReviewAfter());
+    }
     await trx('tags')
       .insert({ repository_id: repositoryId, name, manifest_id: manifestId, created_at: now, updated_at: now })
       .onConflict(['repository_id', 'name'])
@@ -290,7 +344,34 @@ export class RegistryStore {
   }
 
   async deleteTag(repositoryId: number, tag: string): Promise<boolean> {
-    return (await this.knex('tags').where({ repository_id: repositoryId, name: tag }).delete()) > 0;
+    return (await this.deleteTags(repositoryId, [tag])) > 0;
+  }
+
+  /**
+   * Deletes tags by name (any number: in batches, each one transaction); the manifests they pointed at are
+   * queued for garbage collection's review. Returns how many tags were deleted.
+   */
+  async deleteTags(repositoryId: number, names: string[]): Promise<number> {
+    let deleted = 0;
+    for (let i = 0; i < names.length; i += TAG_BATCH) {
+      const batch = names.slice(i, i + TAG_BATCH);
+      deleted += await this.knex.transaction(async (trx) => {
+        const rows: { manifest_id: number }[] = await trx('tags')
+          .distinct('manifest_id')
+          .where('repository_id', repositoryId)
+          .whereIn('name', batch);
+        const n = await trx('tags').where('repository_id', repositoryId).whereIn('name', batch).delete();
+        await queueManifests(
+          trx,
+          this.dialect,
+          rows.map((r) => r.manifest_id),
+          'tag_delete',
+          this.gcReviewAfter(),
+        );
+        return n;
+      });
+    }
+    return deleted;
   }
 
   /**
@@ -307,12 +388,42 @@ export class RegistryStore {
         .where('r.child_id', m.id)
         .limit(5);
       if (parents.length > 0) return parents.map((p) => p.digest);
+      await this.queueWhatManifestHeld(trx, repositoryId, m.id, digest);
       await trx('tags').where('manifest_id', m.id).delete();
       await trx('manifest_blobs').where('manifest_id', m.id).delete();
       await trx('manifest_references').where('parent_id', m.id).delete();
       await trx('manifests').where('id', m.id).delete();
       return 'deleted';
     });
+  }
+
+  /**
+   * Before a manifest goes: its blobs, its child manifests and its referrers (manifests whose subject it
+   * is) may have lost their last reference; queue them for review.
+   */
+  async queueWhatManifestHeld(trx: Knex.Transaction, repositoryId: number, manifestId: number, digest: string) {
+    const after = this.gcReviewAfter();
+    await queueBlobs(
+      trx,
+      this.dialect,
+      trx('manifest_blobs').select('blob_id').where('manifest_id', manifestId),
+      'manifest_delete',
+      after,
+    );
+    await queueManifests(
+      trx,
+      this.dialect,
+      trx('manifest_references').select('child_id').where('parent_id', manifestId),
+      'manifest_delete',
+      after,
+    );
+    await queueManifests(
+      trx,
+      this.dialect,
+      trx('manifests').select('id').where({ repository_id: repositoryId, subject_digest: digest }),
+      'subject_delete',
+      after,
+    );
   }
 
   /** Sets a repository's status (see ContainerRepository.status). */
@@ -329,12 +440,19 @@ export class RegistryStore {
   }
 
   /**
-   * Deletes a repository with its tags, manifests, blob links and upload sessions, in one transaction. The
-   * blobs themselves stay in storage for garbage collection (other repositories may hold them).
+   * Deletes a repository with its tags, manifests, blob links and upload sessions, in one transaction. Its
+   * blobs are queued for garbage collection, which deletes those no other repository or cache references.
    */
   async deleteRepository(repositoryId: number): Promise<void> {
     await this.knex.transaction(async (trx) => {
       const manifests = trx('manifests').select('id').where('repository_id', repositoryId);
+      await queueBlobs(
+        trx,
+        this.dialect,
+        trx('repository_blobs').select('blob_id').where('repository_id', repositoryId),
+        'repository_delete',
+        this.gcReviewAfter(),
+      );
       await trx('tags').where('repository_id', repositoryId).delete();
       await trx('manifest_references').whereIn('parent_id', manifests.clone()).delete();
       await trx('manifest_references').whereIn('child_id', manifests.clone()).delete();
@@ -346,7 +464,6 @@ export class RegistryStore {
     });
   }
 
-  /** Tags in byte order, `n` at most, after `last`. */
   /** The tags that point at a manifest. */
   async tagsOf(repositoryId: number, digest: string): Promise<string[]> {
     const rows = await this.knex('tags as t')
@@ -356,6 +473,7 @@ export class RegistryStore {
     return rows.map((r: { name: string }) => r.name);
   }
 
+  /** Tags in byte order, `n` at most, after `last`. */
   async listTags(repositoryId: number, n: number, last?: string): Promise<string[]> {
     const q = this.knex('tags').select('name').where('repository_id', repositoryId).orderBy('name').limit(n);
     if (last !== undefined) q.andWhere('name', '>', last);

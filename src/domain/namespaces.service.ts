@@ -6,14 +6,21 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Knex, SqlEntityManager } from '@mikro-orm/knex';
 import { Group } from '../db/entities/group.entity.js';
 import { Project, RegistryAccessLevel, Visibility } from '../db/entities/project.entity.js';
+import { queueBlobs } from '../db/gc-queue.js';
+import type { RegistryStore } from '../db/registry-store.js';
 import { escapeLike } from '../db/sql.js';
 import { componentProblem, MAX_NAME_LENGTH } from '../oci/reference.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
+
+/** Queueing for garbage collection: the registry store's dialect and review time. */
+export type GcQueueing = Pick<RegistryStore, 'dialect' | 'gcReviewAfter'>;
 
 export class NamespacesService {
   constructor(
     private readonly em: EntityManager,
     private readonly onChange: () => void = () => undefined,
+    /** Where blobs let go of by a deletion are queued for garbage collection (the registry store). */
+    private readonly gc?: GcQueueing,
   ) {}
 
   /** Creates a group; its parent (everything before the last "/") must exist. */
@@ -129,13 +136,15 @@ export class NamespacesService {
 
   /**
    * Deletes a project with everything in it, in one transaction: its repositories (tags, manifests, blob
-   * links, upload sessions), members, deploy and job tokens and protection rules. Blob files stay for
-   * garbage collection (other repositories may hold the same bytes).
+   * links, upload sessions), members, deploy and job tokens and protection rules. Its blobs are queued for
+   * garbage collection, which deletes those no other repository or cache holds.
    */
   async deleteProject(fullPath: string): Promise<void> {
     const project = await this.em.findOne(Project, { fullPath });
     if (!project) throw new NotFoundError(`no project "${fullPath}"`);
-    await this.knex().transaction((trx) => deleteProjects(trx, trx('projects').select('id').where('id', project.id)));
+    await this.knex().transaction((trx) =>
+      deleteProjects(trx, trx('projects').select('id').where('id', project.id), this.gc),
+    );
     this.em.clear();
     this.onChange();
   }
@@ -146,12 +155,25 @@ export class NamespacesService {
     if (!group) throw new NotFoundError(`no group "${fullPath}"`);
     const below = `${escapeLike(fullPath)}/%`;
     await this.knex().transaction(async (trx) => {
-      await deleteProjects(trx, trx('projects').select('id').whereRaw("full_path like ? escape '\\'", [below]));
+      await deleteProjects(
+        trx,
+        trx('projects').select('id').whereRaw("full_path like ? escape '\\'", [below]),
+        this.gc,
+      );
       const groups: { id: number }[] = await trx('groups')
         .select('id')
         .where('id', group.id)
         .orWhereRaw("full_path like ? escape '\\'", [below])
         .orderByRaw('length(full_path) desc');
+      if (this.gc) {
+        const cached = trx('dependency_proxy_blobs')
+          .select('blob_id')
+          .whereIn(
+            'group_id',
+            groups.map((g) => g.id),
+          );
+        await queueBlobs(trx, this.gc.dialect, cached, 'group_delete', this.gc.gcReviewAfter());
+      }
       for (const g of groups) await trx('groups').where('id', g.id).delete(); // children before parents
     });
     this.em.clear();
@@ -198,10 +220,13 @@ export class NamespacesService {
  * Deletes the projects that `ids` selects. Links between manifests are removed first (a manifest an index
  * names may not be deleted before the index); the rest follows by the schema's cascades.
  */
-async function deleteProjects(trx: Knex.Transaction, ids: Knex.QueryBuilder): Promise<void> {
-  const manifests = trx('manifests')
-    .select('id')
-    .whereIn('repository_id', trx('container_repositories').select('id').whereIn('project_id', ids.clone()));
+async function deleteProjects(trx: Knex.Transaction, ids: Knex.QueryBuilder, gc?: GcQueueing): Promise<void> {
+  const repositories = trx('container_repositories').select('id').whereIn('project_id', ids.clone());
+  if (gc) {
+    const held = trx('repository_blobs').select('blob_id').whereIn('repository_id', repositories.clone());
+    await queueBlobs(trx, gc.dialect, held, 'project_delete', gc.gcReviewAfter());
+  }
+  const manifests = trx('manifests').select('id').whereIn('repository_id', repositories.clone());
   await trx('manifest_references').whereIn('parent_id', manifests.clone()).delete();
   await trx('manifest_references').whereIn('child_id', manifests.clone()).delete();
   await trx('projects').whereIn('id', ids.clone()).delete();

@@ -14,6 +14,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { dirname } from 'node:path/posix';
 import type { Writable } from 'node:stream';
+import { LocalLocks, type Locks } from '../cache/locks.js';
 import { blobDataPath } from '../content/paths.js';
 import { publishBlob } from '../content/publish.js';
 import type { Digest } from '../oci/digest.js';
@@ -90,6 +91,7 @@ export class BlobFetcher {
   constructor(
     private readonly driver: StorageDriver,
     private readonly coordinator: FetchCoordinator = new LocalFetchCoordinator(),
+    private readonly locks: Locks = new LocalLocks(),
   ) {}
 
   /** The fetch in progress (not finished) for `digest` in this process, if any; joined when returned. */
@@ -206,9 +208,10 @@ export class BlobFetcher {
       fetch.notify();
       await writer.commit();
       writer = undefined;
-      await publishBlob(this.driver, fetch.stagingPath, fetch.digest, fetch.written);
+      await publishBlob(this.locks, this.driver, fetch.stagingPath, fetch.digest, fetch.written, () =>
+        hooks.commit(fetch.written),
+      );
       await this.driver.delete(dirname(fetch.stagingPath)).catch(() => undefined);
-      await hooks.commit(fetch.written);
       await lease.finish('done', fetch.written, fetch.size);
       fetch.state = 'done';
     } catch (err) {

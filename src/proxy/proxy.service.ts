@@ -239,9 +239,11 @@ export class ProxyService {
     const known = await registry.findBlob(digest.value);
     if (known) {
       if (!(await this.upstreamFor(name).headBlob(name.remote, digest.value, credentials))) return null;
-      metrics.cache.inc('blob_hit');
-      await store.linkBlob(group.id, known.id);
-      return { stored: known };
+      if (await store.linkBlob(group.id, known.id)) {
+        metrics.cache.inc('blob_hit');
+        return { stored: known };
+      }
+      // Garbage collection deleted it meanwhile: fetch it again, below.
     }
     metrics.cache.inc('blob_miss');
     const { fetch, leader } = await this.deps.fetcher.join(digest, group.id, {

@@ -21,6 +21,19 @@ export class ContainerRepository {
   @Property({ nullable: true })
   status?: string;
 
+  /** GitLab's ContainerRepositoryCleanupStatus, raw: cleanup_unscheduled / _scheduled / _unfinished / _ongoing. */
+  @Property({ default: 'cleanup_unscheduled' })
+  expirationPolicyCleanupStatus = 'cleanup_unscheduled';
+
+  @Property({ nullable: true })
+  expirationPolicyStartedAt?: Date;
+
+  @Property({ nullable: true })
+  expirationPolicyCompletedAt?: Date;
+
+  @Property({ nullable: true })
+  lastCleanupDeletedTagsCount?: number;
+
   @Property()
   createdAt: Date = new Date();
 }

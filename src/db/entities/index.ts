@@ -1,5 +1,6 @@
 import { Blob } from './blob.entity.js';
 import { CiJobToken } from './ci-job-token.entity.js';
+import { ContainerExpirationPolicy } from './cleanup-policy.entity.js';
 import { ContainerRepository } from './container-repository.entity.js';
 import {
   DependencyProxyBlob,
@@ -9,6 +10,7 @@ import {
   DependencyProxyTag,
 } from './dependency-proxy.entity.js';
 import { DeployToken } from './deploy-token.entity.js';
+import { GcBlobReview, GcManifestReview } from './gc-queue.entity.js';
 import { Group } from './group.entity.js';
 import { Manifest } from './manifest.entity.js';
 import { ManifestBlob } from './manifest-blob.entity.js';
@@ -26,6 +28,7 @@ import { User } from './user.entity.js';
 export {
   Blob,
   CiJobToken,
+  ContainerExpirationPolicy,
   ContainerRepository,
   ContainerRepositoryProtectionRule,
   ContainerTagProtectionRule,
@@ -35,6 +38,8 @@ export {
   DependencyProxyManifest,
   DependencyProxyTag,
   DeployToken,
+  GcBlobReview,
+  GcManifestReview,
   Group,
   Manifest,
   ManifestBlob,
@@ -73,4 +78,7 @@ export const ENTITIES = [
   DependencyProxyManifest,
   DependencyProxyTag,
   DependencyProxyBlob,
+  ContainerExpirationPolicy,
+  GcManifestReview,
+  GcBlobReview,
 ];

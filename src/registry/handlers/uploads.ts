@@ -33,9 +33,7 @@ async function tryMount(ctx: RequestContext, repo: RepositoryRow, mount: string)
   // Mounting reads the source: the caller must be allowed to pull it (otherwise, a plain upload session).
   if (!(await ctx.auth.may(from, 'pull'))) return false;
   const source = await ctx.deps.store.findRepository(from);
-  const blob = source && (await ctx.deps.store.blobInRepository(source.id, digest.value));
-  if (!blob) return false;
-  await ctx.deps.store.linkBlob(repo.id, blob.id);
+  if (!source || !(await ctx.deps.uploads.mount(repo, source, digest))) return false;
   ctx.req.resume();
   created(ctx, digest.value);
   return true;
