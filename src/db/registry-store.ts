@@ -8,6 +8,7 @@ import type { ParsedManifest } from '../oci/manifest.js';
 import { artifactTypeOf, isForeignLayer } from '../oci/manifest.js';
 import { dbTime, queueBlobDigest, queueBlobs, queueManifests } from './gc-queue.js';
 import type { Dialect } from './orm.js';
+import { retryConflicts } from './sql.js';
 
 export interface RepositoryRow {
   id: number;
@@ -88,8 +89,8 @@ export class RegistryStore {
   }
 
   /** PostgreSQL row locks that order a reference against garbage collection's delete (SQLite serialises writers). */
-  protected forShare<T extends Knex.QueryBuilder>(q: T): T {
-    return this.dialect === 'postgresql' ? (q.forShare() as T) : q;
+  protected forShare<T extends Knex.QueryBuilder>(q: T, ...tables: string[]): T {
+    return this.dialect === 'postgresql' ? (q.forShare(...tables) as T) : q;
   }
 
   /** Repository paths changed (a project renamed or moved). Nothing is cached here; see CachingRegistryStore. */
@@ -233,65 +234,69 @@ export class RegistryStore {
    */
   async putManifest(input: PutManifestInput): Promise<PutManifestProblem | undefined> {
     const { repositoryId, parsed } = input;
-    return this.knex.transaction(async (trx) => {
-      const problem: PutManifestProblem = { missingBlobs: [], missingManifests: [], sizeMismatches: [] };
-      const blobRefs = new Map<number, string>();
-      const childIds: number[] = [];
-      if (parsed.kind === 'image') {
-        const wanted = [
-          { d: parsed.config, role: 'config' },
-          ...parsed.layers.filter((l) => !isForeignLayer(l)).map((d) => ({ d, role: 'layer' })),
-        ];
-        const digests = [...new Set(wanted.map((w) => w.d.digest))];
-        const found: { id: number; digest: string; size: number | string }[] = digests.length
-          ? await this.forShare(
-              trx('repository_blobs as rb')
-                .join('blobs as b', 'b.id', 'rb.blob_id')
-                .select('b.id', 'b.digest', 'b.size')
-                .where('rb.repository_id', repositoryId)
-                .whereIn('b.digest', digests),
-            )
-          : [];
-        const byDigest = new Map(found.map((f) => [f.digest, f]));
-        for (const { d, role } of wanted) {
-          const f = byDigest.get(d.digest);
-          if (!f) {
-            if (!problem.missingBlobs.includes(d.digest)) problem.missingBlobs.push(d.digest);
-          } else if (Number(f.size) !== d.size) {
-            problem.sizeMismatches.push(`${role} ${d.digest} is ${f.size} bytes, the manifest says ${d.size}`);
-          } else if (!blobRefs.has(f.id) || role === 'config') {
-            blobRefs.set(f.id, role);
+    return retryConflicts(() =>
+      this.knex.transaction(async (trx) => {
+        const problem: PutManifestProblem = { missingBlobs: [], missingManifests: [], sizeMismatches: [] };
+        const blobRefs = new Map<number, string>();
+        const childIds: number[] = [];
+        if (parsed.kind === 'image') {
+          const wanted = [
+            { d: parsed.config, role: 'config' },
+            ...parsed.layers.filter((l) => !isForeignLayer(l)).map((d) => ({ d, role: 'layer' })),
+          ];
+          const digests = [...new Set(wanted.map((w) => w.d.digest))];
+          const found: { id: number; digest: string; size: number | string }[] = digests.length
+            ? await this.forShare(
+                trx('repository_blobs as rb')
+                  .join('blobs as b', 'b.id', 'rb.blob_id')
+                  .select('b.id', 'b.digest', 'b.size')
+                  .where('rb.repository_id', repositoryId)
+                  .whereIn('b.digest', digests)
+                  .orderBy('b.id'),
+                'b',
+              )
+            : [];
+          const byDigest = new Map(found.map((f) => [f.digest, f]));
+          for (const { d, role } of wanted) {
+            const f = byDigest.get(d.digest);
+            if (!f) {
+              if (!problem.missingBlobs.includes(d.digest)) problem.missingBlobs.push(d.digest);
+            } else if (Number(f.size) !== d.size) {
+              problem.sizeMismatches.push(`${role} ${d.digest} is ${f.size} bytes, the manifest says ${d.size}`);
+            } else if (!blobRefs.has(f.id) || role === 'config') {
+              blobRefs.set(f.id, role);
+            }
+          }
+        } else {
+          const digests = [...new Set(parsed.manifests.map((m) => m.digest))];
+          const found: { id: number; digest: string; size: number | string }[] = digests.length
+            ? await this.forShare(
+                trx('manifests')
+                  .select('id', 'digest', 'size')
+                  .where('repository_id', repositoryId)
+                  .whereIn('digest', digests),
+              )
+            : [];
+          const byDigest = new Map(found.map((f) => [f.digest, f]));
+          for (const m of parsed.manifests) {
+            const f = byDigest.get(m.digest);
+            if (!f) {
+              if (!problem.missingManifests.includes(m.digest)) problem.missingManifests.push(m.digest);
+            } else if (Number(f.size) !== m.size) {
+              problem.sizeMismatches.push(`manifest ${m.digest} is ${f.size} bytes, the index says ${m.size}`);
+            } else if (!childIds.includes(f.id)) {
+              childIds.push(f.id);
+            }
           }
         }
-      } else {
-        const digests = [...new Set(parsed.manifests.map((m) => m.digest))];
-        const found: { id: number; digest: string; size: number | string }[] = digests.length
-          ? await this.forShare(
-              trx('manifests')
-                .select('id', 'digest', 'size')
-                .where('repository_id', repositoryId)
-                .whereIn('digest', digests),
-            )
-          : [];
-        const byDigest = new Map(found.map((f) => [f.digest, f]));
-        for (const m of parsed.manifests) {
-          const f = byDigest.get(m.digest);
-          if (!f) {
-            if (!problem.missingManifests.includes(m.digest)) problem.missingManifests.push(m.digest);
-          } else if (Number(f.size) !== m.size) {
-            problem.sizeMismatches.push(`manifest ${m.digest} is ${f.size} bytes, the index says ${m.size}`);
-          } else if (!childIds.includes(f.id)) {
-            childIds.push(f.id);
-          }
+        if (problem.missingBlobs.length + problem.missingManifests.length + problem.sizeMismatches.length > 0) {
+          return problem;
         }
-      }
-      if (problem.missingBlobs.length + problem.missingManifests.length + problem.sizeMismatches.length > 0) {
-        return problem;
-      }
-      const manifestId = await this.insertManifest(trx, input, blobRefs, childIds);
-      if (input.tag !== undefined) await this.upsertTag(trx, repositoryId, input.tag, manifestId);
-      return undefined;
-    });
+        const manifestId = await this.insertManifest(trx, input, blobRefs, childIds);
+        if (input.tag !== undefined) await this.upsertTag(trx, repositoryId, input.tag, manifestId);
+        return undefined;
+      }),
+    );
   }
 
   private async insertManifest(
@@ -355,21 +360,23 @@ export class RegistryStore {
     let deleted = 0;
     for (let i = 0; i < names.length; i += TAG_BATCH) {
       const batch = names.slice(i, i + TAG_BATCH);
-      deleted += await this.knex.transaction(async (trx) => {
-        const rows: { manifest_id: number }[] = await trx('tags')
-          .distinct('manifest_id')
-          .where('repository_id', repositoryId)
-          .whereIn('name', batch);
-        const n = await trx('tags').where('repository_id', repositoryId).whereIn('name', batch).delete();
-        await queueManifests(
-          trx,
-          this.dialect,
-          rows.map((r) => r.manifest_id),
-          'tag_delete',
-          this.gcReviewAfter(),
-        );
-        return n;
-      });
+      deleted += await retryConflicts(() =>
+        this.knex.transaction(async (trx) => {
+          const rows: { manifest_id: number }[] = await trx('tags')
+            .distinct('manifest_id')
+            .where('repository_id', repositoryId)
+            .whereIn('name', batch);
+          const n = await trx('tags').where('repository_id', repositoryId).whereIn('name', batch).delete();
+          await queueManifests(
+            trx,
+            this.dialect,
+            rows.map((r) => r.manifest_id),
+            'tag_delete',
+            this.gcReviewAfter(),
+          );
+          return n;
+        }),
+      );
     }
     return deleted;
   }
@@ -379,22 +386,24 @@ export class RegistryStore {
    * repository still references it.
    */
   async deleteManifest(repositoryId: number, digest: string): Promise<'deleted' | 'unknown' | string[]> {
-    return this.knex.transaction(async (trx) => {
-      const m = await trx('manifests').first('id').where({ repository_id: repositoryId, digest });
-      if (!m) return 'unknown';
-      const parents: { digest: string }[] = await trx('manifest_references as r')
-        .join('manifests as p', 'p.id', 'r.parent_id')
-        .select('p.digest')
-        .where('r.child_id', m.id)
-        .limit(5);
-      if (parents.length > 0) return parents.map((p) => p.digest);
-      await this.queueWhatManifestHeld(trx, repositoryId, m.id, digest);
-      await trx('tags').where('manifest_id', m.id).delete();
-      await trx('manifest_blobs').where('manifest_id', m.id).delete();
-      await trx('manifest_references').where('parent_id', m.id).delete();
-      await trx('manifests').where('id', m.id).delete();
-      return 'deleted';
-    });
+    return retryConflicts(() =>
+      this.knex.transaction(async (trx) => {
+        const m = await trx('manifests').first('id').where({ repository_id: repositoryId, digest });
+        if (!m) return 'unknown';
+        const parents: { digest: string }[] = await trx('manifest_references as r')
+          .join('manifests as p', 'p.id', 'r.parent_id')
+          .select('p.digest')
+          .where('r.child_id', m.id)
+          .limit(5);
+        if (parents.length > 0) return parents.map((p) => p.digest);
+        await this.queueWhatManifestHeld(trx, repositoryId, m.id, digest);
+        await trx('tags').where('manifest_id', m.id).delete();
+        await trx('manifest_blobs').where('manifest_id', m.id).delete();
+        await trx('manifest_references').where('parent_id', m.id).delete();
+        await trx('manifests').where('id', m.id).delete();
+        return 'deleted' as const;
+      }),
+    );
   }
 
   /**

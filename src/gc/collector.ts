@@ -24,6 +24,7 @@ import { blobLockKey } from '../content/publish.js';
 import { dbTime } from '../db/gc-queue.js';
 import type { Dialect } from '../db/orm.js';
 import type { RegistryStore } from '../db/registry-store.js';
+import { retryConflicts } from '../db/sql.js';
 import type { Logger } from '../observability/logger.js';
 import { Counter } from '../observability/metrics.js';
 import { parseDigest } from '../oci/digest.js';
@@ -111,32 +112,34 @@ export class GarbageCollector {
   /** Deletes the manifest if it is still garbage; true when it did. */
   private async reviewManifest(id: number): Promise<boolean> {
     const { knex, store, metrics } = this.deps;
-    const repositoryId = await knex.transaction(async (trx) => {
-      const queued = await this.forUpdate(
-        trx('gc_manifest_review_queue').first('review_after').where('manifest_id', id),
-      );
-      if (!queued || toMs(queued.review_after) > store.clock()) return undefined;
-      await trx('gc_manifest_review_queue').where('manifest_id', id).delete();
-      const m = await this.forUpdate(
-        trx('manifests').first('id', 'repository_id', 'digest', 'subject_digest').where('id', id),
-      );
-      if (!m) return undefined;
-      const tagged = await trx('tags').first('id').where('manifest_id', id);
-      const listed = tagged ? undefined : await trx('manifest_references').first('parent_id').where('child_id', id);
-      const subject =
-        tagged || listed || !m.subject_digest
-          ? undefined
-          : await trx('manifests').first('id').where({ repository_id: m.repository_id, digest: m.subject_digest });
-      if (tagged || listed || subject) {
-        metrics.reviews.inc('kept');
-        return undefined;
-      }
-      await store.queueWhatManifestHeld(trx, m.repository_id, id, m.digest);
-      await trx('manifest_blobs').where('manifest_id', id).delete();
-      await trx('manifest_references').where('parent_id', id).delete();
-      await trx('manifests').where('id', id).delete();
-      return m.repository_id as number;
-    });
+    const repositoryId = await retryConflicts(() =>
+      knex.transaction(async (trx) => {
+        const queued = await this.forUpdate(
+          trx('gc_manifest_review_queue').first('review_after').where('manifest_id', id),
+        );
+        if (!queued || toMs(queued.review_after) > store.clock()) return undefined;
+        await trx('gc_manifest_review_queue').where('manifest_id', id).delete();
+        const m = await this.forUpdate(
+          trx('manifests').first('id', 'repository_id', 'digest', 'subject_digest').where('id', id),
+        );
+        if (!m) return undefined;
+        const tagged = await trx('tags').first('id').where('manifest_id', id);
+        const listed = tagged ? undefined : await trx('manifest_references').first('parent_id').where('child_id', id);
+        const subject =
+          tagged || listed || !m.subject_digest
+            ? undefined
+            : await trx('manifests').first('id').where({ repository_id: m.repository_id, digest: m.subject_digest });
+        if (tagged || listed || subject) {
+          metrics.reviews.inc('kept');
+          return undefined;
+        }
+        await store.queueWhatManifestHeld(trx, m.repository_id, id, m.digest);
+        await trx('manifest_blobs').where('manifest_id', id).delete();
+        await trx('manifest_references').where('parent_id', id).delete();
+        await trx('manifests').where('id', id).delete();
+        return m.repository_id as number;
+      }),
+    );
     if (repositoryId === undefined) return false;
     store.invalidate?.(repositoryId);
     metrics.reviews.inc('deleted');
@@ -148,26 +151,30 @@ export class GarbageCollector {
   private async reviewBlob(digest: string): Promise<number | undefined> {
     const { knex, store, metrics, driver, locks } = this.deps;
     return locks.run(blobLockKey(digest), async () => {
-      const gone = await knex.transaction(async (trx) => {
-        const queued = await this.forUpdate(trx('gc_blob_review_queue').first('review_after').where('digest', digest));
-        if (!queued || toMs(queued.review_after) > store.clock()) return undefined; // postponed meanwhile
-        await trx('gc_blob_review_queue').where('digest', digest).delete();
-        const blob = await this.forUpdate(trx('blobs').first('id', 'size').where('digest', digest));
-        if (!blob) return undefined;
-        const used =
-          (await trx('manifest_blobs').first('blob_id').where('blob_id', blob.id)) ??
-          (await trx('dependency_proxy_blobs').first('blob_id').where('blob_id', blob.id));
-        if (used) {
-          metrics.reviews.inc('kept');
-          return undefined;
-        }
-        const links: { repository_id: number }[] = await trx('repository_blobs')
-          .select('repository_id')
-          .where('blob_id', blob.id);
-        await trx('repository_blobs').where('blob_id', blob.id).delete();
-        await trx('blobs').where('id', blob.id).delete();
-        return { size: Number(blob.size), repositories: links.map((l) => l.repository_id) };
-      });
+      const gone = await retryConflicts(() =>
+        knex.transaction(async (trx) => {
+          const queued = await this.forUpdate(
+            trx('gc_blob_review_queue').first('review_after').where('digest', digest),
+          );
+          if (!queued || toMs(queued.review_after) > store.clock()) return undefined; // postponed meanwhile
+          await trx('gc_blob_review_queue').where('digest', digest).delete();
+          const blob = await this.forUpdate(trx('blobs').first('id', 'size').where('digest', digest));
+          if (!blob) return undefined;
+          const used =
+            (await trx('manifest_blobs').first('blob_id').where('blob_id', blob.id)) ??
+            (await trx('dependency_proxy_blobs').first('blob_id').where('blob_id', blob.id));
+          if (used) {
+            metrics.reviews.inc('kept');
+            return undefined;
+          }
+          const links: { repository_id: number }[] = await trx('repository_blobs')
+            .select('repository_id')
+            .where('blob_id', blob.id);
+          await trx('repository_blobs').where('blob_id', blob.id).delete();
+          await trx('blobs').where('id', blob.id).delete();
+          return { size: Number(blob.size), repositories: links.map((l) => l.repository_id) };
+        }),
+      );
       if (!gone) return undefined;
       for (const id of gone.repositories) store.invalidate?.(id);
       const path = blobDataPath(parseDigest(digest));
