@@ -13,6 +13,7 @@ import { RegistryTokens } from './auth/registry-token.js';
 import { loadSigningKey } from './auth/signing-keys.js';
 import { createTokenEndpoint } from './auth/token-endpoint.js';
 import { CachingRegistryStore } from './cache/caching-registry-store.js';
+import { CleanupService } from './cleanup/cleanup.service.js';
 import { createChangeBus } from './cache/change-bus.js';
 import { createLocks } from './cache/locks.js';
 import type { Config } from './config/config.js';
@@ -67,7 +68,11 @@ export interface App {
     /** Reviews what garbage collection has queued and is due (one run at a time in this process). */
     collectGarbage(): Promise<GcResult>;
     garbage: GarbageCollector;
+    /** Runs due cleanup policies and continues interrupted runs; the projects it ran. */
+    runCleanupPolicies(): Promise<number[]>;
   };
+  /** Cleanup (tag expiration) policies. */
+  cleanup: CleanupService;
   /** Starts listening; resolves to the base URL (useful with port 0). */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -219,6 +224,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       deleting.running = false;
     })();
   };
+  const cleanup = new CleanupService({ knex: db.em.getKnex(), dialect: db.dialect, store, access, locks, log });
   const graphql = mountGraphQL(fastify, {
     db,
     info: { version: VERSION, storageDriver: driver.name },
@@ -229,6 +235,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     publicUrl: config.publicUrl,
     publicUrlSet: config.publicUrlSet,
     proxy: { store: proxyStore, box: secretBox, rateLimit: () => proxyMetrics.rateLimit },
+    cleanup,
     jobs: { deleteRepositories },
   });
   await fastify.ready();
@@ -260,10 +267,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       return { manifests: 0, blobs: 0, bytes: 0 };
     }),
   );
+  const runCleanupPolicies = singleFlight(() =>
+    cleanup.runDue().catch((err) => {
+      log.error({ err }, 'cleanup policies failed');
+      return [] as number[];
+    }),
+  );
   const gcTimer =
     config.gcIntervalMs > 0
       ? setInterval(() => {
-          void collectGarbage();
+          void runCleanupPolicies().then(() => collectGarbage());
         }, config.gcIntervalMs)
       : undefined;
   gcTimer?.unref();
@@ -291,7 +304,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     metrics,
     proxyStore,
     secretBox,
-    jobs: { evictProxyCaches: evictProxy, collectGarbage, garbage: collector },
+    cleanup,
+    jobs: { evictProxyCaches: evictProxy, collectGarbage, garbage: collector, runCleanupPolicies },
     async listen(port = config.port, host = config.host) {
       await new Promise<void>((resolve, reject) => {
         fastify.server.once('error', reject);

@@ -327,6 +327,11 @@ export class AccessService {
     return canView(project, cred.kind !== 'anonymous', actor.admin ? AccessLevel.Owner : actor.role);
   }
 
+  /** The project's tag protection rules (RE2 patterns, levels as AccessLevel numbers; 0 = not restricted). */
+  async tagRules(projectId: number): Promise<Rules['tags']> {
+    return (await this.rules(projectId)).tags;
+  }
+
   private rules(projectId: number): Promise<Rules> {
     return this.cached(`rules:${projectId}`, async () => (await this.loadRules([projectId])).get(projectId) as Rules);
   }

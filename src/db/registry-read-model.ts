@@ -15,7 +15,23 @@ export interface RepositoryListRow {
   tagsCount: number;
   lastPublishedAt?: Date;
   status?: string;
+  /** The cleanup policy's last run over this repository (GitLab's ContainerRepositoryCleanupStatus, raw). */
+  cleanupStatus: string;
+  cleanupStartedAt?: Date;
+  lastCleanupDeletedTagsCount?: number;
 }
+
+const REPOSITORY_COLUMNS = [
+  'r.id',
+  'r.project_id',
+  'r.name',
+  'r.path',
+  'r.created_at',
+  'r.status',
+  'r.expiration_policy_cleanup_status',
+  'r.expiration_policy_started_at',
+  'r.last_cleanup_deleted_tags_count',
+];
 
 export interface ProjectRow {
   name: string;
@@ -240,8 +256,8 @@ export class RegistryReadModel {
   private repositories() {
     return this.knex('container_repositories as r')
       .leftJoin('tags as t', 't.repository_id', 'r.id')
-      .groupBy('r.id', 'r.project_id', 'r.name', 'r.path', 'r.created_at', 'r.status')
-      .select('r.id', 'r.project_id', 'r.name', 'r.path', 'r.created_at', 'r.status')
+      .groupBy(...REPOSITORY_COLUMNS)
+      .select(...REPOSITORY_COLUMNS)
       .count({ tags: 't.id' })
       .max({ last: 't.updated_at' });
   }
@@ -259,6 +275,12 @@ export class RegistryReadModel {
       tagsCount: Number(r.tags),
       lastPublishedAt: last,
       status: r.status ? String(r.status) : undefined,
+      cleanupStatus: String(r.expiration_policy_cleanup_status ?? 'cleanup_unscheduled'),
+      cleanupStartedAt: r.expiration_policy_started_at ? toDate(r.expiration_policy_started_at) : undefined,
+      lastCleanupDeletedTagsCount:
+        r.last_cleanup_deleted_tags_count === null || r.last_cleanup_deleted_tags_count === undefined
+          ? undefined
+          : Number(r.last_cleanup_deleted_tags_count),
     };
   }
 

@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { type AccessService, ANONYMOUS, type Credential } from '../auth/access.service.js';
 import type { IdentityService } from '../auth/identity.service.js';
+import type { CleanupService } from '../cleanup/cleanup.service.js';
 import type { BlobStore } from '../content/blob-store.js';
 import type { OrmHandle } from '../db/orm.js';
 import type { ProxyStore } from '../db/proxy-store.js';
@@ -34,6 +35,8 @@ export interface GraphQLServices {
   publicUrlSet?: boolean;
   /** The dependency proxy's cache, the sealing of its secrets and the upstream's last reported limit. */
   proxy: { store: ProxyStore; box: SecretBox; rateLimit(): { limit?: number; remaining?: number } };
+  /** Cleanup policies: saved, previewed, run. */
+  cleanup: CleanupService;
   /** Background work a request may start. */
   jobs: { deleteRepositories(): void };
 }

@@ -32,3 +32,10 @@ export async function roleIn(ctx: GraphQLContext, path: string): Promise<number>
   if (project && project.fullPath === path) return ctx.access.role(ctx.caller.userId, path, project.id);
   return ctx.access.groupRole(ctx.caller.userId, path);
 }
+
+/** Whether the caller administers the project's registry (Maintainer and above, or an administrator). */
+export async function administers(ctx: GraphQLContext, projectPath: string): Promise<boolean> {
+  const info = await ctx.access.projectFor(projectPath);
+  if (!info || info.fullPath !== projectPath || ctx.caller.kind !== 'user') return false;
+  return (await roleIn(ctx, projectPath)) >= AccessLevel.Maintainer;
+}

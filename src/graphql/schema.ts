@@ -7,6 +7,11 @@ import {
   ContainerRepositoryResolver,
   ProjectRegistryResolver,
 } from './resolvers/container-repository.resolver.js';
+import {
+  CleanupPolicyMutationsResolver,
+  CleanupPreviewResolver,
+  ProjectCleanupPolicyResolver,
+} from './resolvers/cleanup-policy.resolver.js';
 import { ContainerRepositoryMutationsResolver } from './resolvers/container-repository-mutations.resolver.js';
 import {
   DependencyProxyMutationsResolver,
@@ -27,6 +32,9 @@ export const RESOLVERS = [
   ContainerRepositoryFieldsResolver,
   ContainerRepositoryResolver,
   ContainerRepositoryMutationsResolver,
+  ProjectCleanupPolicyResolver,
+  CleanupPreviewResolver,
+  CleanupPolicyMutationsResolver,
   GroupResolver,
   GroupDependencyProxyResolver,
   DependencyProxyMutationsResolver,

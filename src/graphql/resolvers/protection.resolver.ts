@@ -16,7 +16,6 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { AccessLevel } from '../../db/entities/member.entity.js';
 import type {
   ContainerRepositoryProtectionRule as RepoRuleRow,
   ContainerTagProtectionRule as TagRuleRow,
@@ -24,7 +23,7 @@ import type {
 import { ProtectionService } from '../../domain/protection.service.js';
 import { type GraphQLContext, requireApiScope } from '../context.js';
 import { fromGlobalId, toGlobalId } from '../global-id.js';
-import { attempt, denied, roleIn } from '../mutation-helpers.js';
+import { administers, attempt, denied } from '../mutation-helpers.js';
 import { type Connection, ConnectionArgs, paginate } from '../pagination.js';
 import { Project } from '../types/project.type.js';
 import {
@@ -53,13 +52,6 @@ const toTagRule = (r: TagRuleRow): ContainerProtectionTagRule => ({
   minimumAccessLevelForPush: r.minimumAccessLevelForPush as unknown as TagProtectionLevel,
   minimumAccessLevelForDelete: r.minimumAccessLevelForDelete as unknown as TagProtectionLevel,
 });
-
-/** Whether the caller administers the project's registry (Maintainer and above, or an administrator). */
-async function administers(ctx: GraphQLContext, projectPath: string): Promise<boolean> {
-  const info = await ctx.access.projectFor(projectPath);
-  if (!info || info.fullPath !== projectPath || ctx.caller.kind !== 'user') return false;
-  return (await roleIn(ctx, projectPath)) >= AccessLevel.Maintainer;
-}
 
 const service = (ctx: GraphQLContext) => new ProtectionService(ctx.db.em.fork(), () => ctx.access.changed());
 
