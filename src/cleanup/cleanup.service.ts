@@ -52,7 +52,9 @@ export const DEFAULT_POLICY = {
   nameRegexKeep: null,
 } as const;
 
-export type PolicyChanges = Partial<Pick<Policy, 'enabled' | 'cadence' | 'keepN' | 'olderThan' | 'nameRegex' | 'nameRegexKeep'>>;
+export type PolicyChanges = Partial<
+  Pick<Policy, 'enabled' | 'cadence' | 'keepN' | 'olderThan' | 'nameRegex' | 'nameRegexKeep'>
+>;
 
 export interface TagCandidate {
   name: string;
@@ -149,14 +151,18 @@ export class CleanupService {
           compilePattern(value, field);
         } catch (err) {
           if (!(err instanceof InvalidPatternError)) throw err;
-          problems.push(`${label} not valid RE2 syntax: ${err.message.replace(/^\w+ is not a valid RE2 regular expression: /, '')}`);
+          problems.push(
+            `${label} not valid RE2 syntax: ${err.message.replace(/^\w+ is not a valid RE2 regular expression: /, '')}`,
+          );
         }
       }
     }
     if (problems.length > 0) throw new ValidationError(problems.join(', '));
     const now = this.now();
     const scheduleChanged =
-      !current.saved || changes.enabled !== undefined || (changes.cadence !== undefined && changes.cadence !== current.cadence);
+      !current.saved ||
+      changes.enabled !== undefined ||
+      (changes.cadence !== undefined && changes.cadence !== current.cadence);
     const nextRunAt = next.enabled
       ? scheduleChanged || !current.nextRunAt
         ? nextRun(next.cadence, now)
@@ -226,8 +232,13 @@ export class CleanupService {
    * Runs the saved policy over the project now (whether or not it is enabled; the scheduler runs only
    * enabled ones). `{ ran: false }` when a run of this project is already going, here or elsewhere.
    */
-  async run(projectId: number, options: { resume?: boolean } = {}): Promise<{ ran: false } | ({ ran: true } & RunResult)> {
-    const result = await this.deps.locks.tryRun(`cleanup:project:${projectId}`, () => this.runLocked(projectId, options));
+  async run(
+    projectId: number,
+    options: { resume?: boolean } = {},
+  ): Promise<{ ran: false } | ({ ran: true } & RunResult)> {
+    const result = await this.deps.locks.tryRun(`cleanup:project:${projectId}`, () =>
+      this.runLocked(projectId, options),
+    );
     return result.ran ? { ran: true, ...result.value } : { ran: false };
   }
 
@@ -251,7 +262,10 @@ export class CleanupService {
     let deletedTags = 0;
     for (const { id } of todo) {
       const started = this.now();
-      await this.setStatus(id, { expiration_policy_cleanup_status: statuses.ongoing, expiration_policy_started_at: this.time(started) });
+      await this.setStatus(id, {
+        expiration_policy_cleanup_status: statuses.ongoing,
+        expiration_policy_started_at: this.time(started),
+      });
       const decisions = await this.plan(id, rules, isProtected);
       const doomed = decisions.filter((d) => d.delete).map((d) => d.tag.name);
       const n = await this.deps.store.deleteTags(id, doomed);
@@ -261,7 +275,11 @@ export class CleanupService {
         expiration_policy_completed_at: this.time(this.now()),
         last_cleanup_deleted_tags_count: n,
       });
-      if (n > 0) this.deps.log.info({ projectId, repositoryId: id, deletedTags: n, ms: this.now() - started }, 'cleanup policy: tags deleted');
+      if (n > 0)
+        this.deps.log.info(
+          { projectId, repositoryId: id, deletedTags: n, ms: this.now() - started },
+          'cleanup policy: tags deleted',
+        );
     }
     return { repositories: todo.length, deletedTags };
   }
@@ -302,7 +320,12 @@ export class CleanupService {
 }
 
 export function toRules(p: Pick<Policy, 'nameRegex' | 'nameRegexKeep' | 'keepN' | 'olderThan'>): CleanupRules {
-  return { nameRegex: p.nameRegex, nameRegexKeep: p.nameRegexKeep, keepN: p.keepN, olderThanMs: olderThanMs(p.olderThan) };
+  return {
+    nameRegex: p.nameRegex,
+    nameRegexKeep: p.nameRegexKeep,
+    keepN: p.keepN,
+    olderThanMs: olderThanMs(p.olderThan),
+  };
 }
 
 function toDate(v: unknown): Date {

@@ -131,7 +131,10 @@ export function parseOlderThan(raw: string): number | undefined {
     [/^(y|yr|yrs|year|years)$/, 365 * DAY],
   ];
   let total = 0;
-  const parts = raw.trim().toLowerCase().match(/(\d+)\s*([a-z]+)/g);
+  const parts = raw
+    .trim()
+    .toLowerCase()
+    .match(/(\d+)\s*([a-z]+)/g);
   if (!parts || parts.join('').replace(/\s/g, '') !== raw.toLowerCase().replace(/\s/g, '')) return undefined;
   for (const part of parts) {
     const [, n, unit] = /(\d+)\s*([a-z]+)/.exec(part) as RegExpExecArray;

@@ -3,15 +3,15 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AccessMutationsResolver } from './resolvers/access-mutations.resolver.js';
 import {
-  ContainerRepositoryFieldsResolver,
-  ContainerRepositoryResolver,
-  ProjectRegistryResolver,
-} from './resolvers/container-repository.resolver.js';
-import {
   CleanupPolicyMutationsResolver,
   CleanupPreviewResolver,
   ProjectCleanupPolicyResolver,
 } from './resolvers/cleanup-policy.resolver.js';
+import {
+  ContainerRepositoryFieldsResolver,
+  ContainerRepositoryResolver,
+  ProjectRegistryResolver,
+} from './resolvers/container-repository.resolver.js';
 import { ContainerRepositoryMutationsResolver } from './resolvers/container-repository-mutations.resolver.js';
 import {
   DependencyProxyMutationsResolver,

@@ -19,6 +19,8 @@ export type Scalars = {
   DependencyProxyManifestID: { input: string; output: string; }
   /** Time represented in ISO 8601. */
   Time: { input: string; output: string; }
+  /** A regexp containing patterns sourced from user input */
+  UntrustedRegexp: { input: unknown; output: unknown; }
 };
 
 /** Access level to a resource */
@@ -37,6 +39,57 @@ export type CiJobTokenCreateInput = {
   /** The user the job runs as (default: the caller). */
   username?: InputMaybe<Scalars['String']['input']>;
 };
+
+/** A tag expiration policy designed to keep only the images that matter most. Deprecated in GitLab 17.5: use ContainerTagsExpirationPolicy. */
+export type ContainerExpirationPolicy = {
+  __typename?: 'ContainerExpirationPolicy';
+  /** This container expiration policy schedule. */
+  cadence: ContainerExpirationPolicyCadenceEnum;
+  /** Timestamp of when the container expiration policy was created. */
+  createdAt: Scalars['Time']['output'];
+  /** Indicates whether the container expiration policy is enabled. */
+  enabled: Scalars['Boolean']['output'];
+  /** Number of tags to retain. */
+  keepN?: Maybe<ContainerExpirationPolicyKeepEnum>;
+  /** Tags with names matching the regex pattern will expire. */
+  nameRegex?: Maybe<Scalars['UntrustedRegexp']['output']>;
+  /** Tags with names matching the regex pattern will be preserved. */
+  nameRegexKeep?: Maybe<Scalars['UntrustedRegexp']['output']>;
+  /** Next time that the container expiration policy will get executed. */
+  nextRunAt?: Maybe<Scalars['Time']['output']>;
+  /** Tags older than the given age will expire. */
+  olderThan?: Maybe<ContainerExpirationPolicyOlderThanEnum>;
+  /** Timestamp of when the container expiration policy was updated. */
+  updatedAt: Scalars['Time']['output'];
+};
+
+export type ContainerExpirationPolicyCadenceEnum =
+  | 'EVERY_DAY'
+  | 'EVERY_MONTH'
+  | 'EVERY_THREE_MONTHS'
+  | 'EVERY_TWO_WEEKS'
+  | 'EVERY_WEEK';
+
+export type ContainerExpirationPolicyKeepEnum =
+  | 'FIFTY_TAGS'
+  | 'FIVE_TAGS'
+  | 'ONE_HUNDRED_TAGS'
+  | 'ONE_TAG'
+  | 'TEN_TAGS'
+  | 'TWENTY_FIVE_TAGS';
+
+export type ContainerExpirationPolicyOlderThanEnum =
+  | 'FOURTEEN_DAYS'
+  | 'NINETY_DAYS'
+  | 'ONE_DAY'
+  | 'ONE_HUNDRED_EIGHTY_DAYS'
+  | 'ONE_THOUSAND_NINETY_FIVE_DAYS'
+  | 'SEVEN_DAYS'
+  | 'SEVEN_HUNDRED_THIRTY_DAYS'
+  | 'SIXTY_DAYS'
+  | 'THIRTY_DAYS'
+  | 'THREE_DAYS'
+  | 'THREE_HUNDRED_SIXTY_FIVE_DAYS';
 
 /** The highest access levels of all the tag protection rules that match a tag; null when none matches (Developer+ may push and delete). */
 export type ContainerProtectionAccessLevel = {
@@ -190,6 +243,29 @@ export type ContainerRepositoryTagsArgs = {
   referrerType?: InputMaybe<Scalars['String']['input']>;
   referrers?: InputMaybe<Scalars['Boolean']['input']>;
   sort?: InputMaybe<ContainerRepositoryTagSort>;
+};
+
+/** What a cleanup policy would do to one container repository (berth). */
+export type ContainerRepositoryCleanupPreview = {
+  __typename?: 'ContainerRepositoryCleanupPreview';
+  /** Number of tags the policy would delete. */
+  deleteCount: Scalars['Int']['output'];
+  /** Number of tags the policy would keep. */
+  keepCount: Scalars['Int']['output'];
+  /** The container repository. */
+  repository: ContainerRepository;
+  /** The decisions, by tag name; optionally only the deleted or only the kept ones. */
+  tags: ContainerTagCleanupDecisionConnection;
+};
+
+
+/** What a cleanup policy would do to one container repository (berth). */
+export type ContainerRepositoryCleanupPreviewTagsArgs = {
+  action?: InputMaybe<ContainerTagCleanupAction>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Status of the tags cleanup of a container repository */
@@ -445,6 +521,111 @@ export type ContainerRepositoryTagSort =
   | 'PUBLISHED_AT_ASC'
   | 'PUBLISHED_AT_DESC';
 
+/** What a cleanup policy does with a tag (berth). */
+export type ContainerTagCleanupAction =
+  | 'DELETE'
+  | 'KEEP';
+
+/** What a cleanup policy decides for one tag, and why (berth). */
+export type ContainerTagCleanupDecision = {
+  __typename?: 'ContainerTagCleanupDecision';
+  /** Deleted or kept. */
+  action: ContainerTagCleanupAction;
+  /** Digest of the manifest the tag points at. */
+  digest: Scalars['String']['output'];
+  /** Name of the tag. */
+  name: Scalars['String']['output'];
+  /** When the tag was last pushed (the time `olderThan` and `keepN` use). */
+  publishedAt: Scalars['Time']['output'];
+  /** The rule that decided. */
+  reason: ContainerTagCleanupReason;
+};
+
+/** The connection type for ContainerTagCleanupDecision. */
+export type ContainerTagCleanupDecisionConnection = {
+  __typename?: 'ContainerTagCleanupDecisionConnection';
+  /** Total count of collection. */
+  count: Scalars['Int']['output'];
+  /** A list of edges. */
+  edges?: Maybe<Array<ContainerTagCleanupDecisionEdge>>;
+  /** A list of nodes. */
+  nodes?: Maybe<Array<ContainerTagCleanupDecision>>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+};
+
+/** An edge in a connection. */
+export type ContainerTagCleanupDecisionEdge = {
+  __typename?: 'ContainerTagCleanupDecisionEdge';
+  /** A cursor for use in pagination. */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge. */
+  node?: Maybe<ContainerTagCleanupDecision>;
+};
+
+/** The rule of the cleanup policy that decided a tag, in GitLab's order of evaluation (berth). */
+export type ContainerTagCleanupReason =
+  /** Every delete rule selects it: deleted. */
+  | 'DELETE'
+  /** Among the newest `keepN` tags that matched the patterns. */
+  | 'KEEP_N'
+  /** The tag is `latest`, which is always kept. */
+  | 'LATEST'
+  /** The name matches `nameRegexKeep` (the tags to preserve). */
+  | 'NAME_KEEP_MATCHED'
+  /** The name does not match `nameRegex` (the tags to expire). */
+  | 'NAME_NOT_MATCHED'
+  /** Published more recently than `olderThan`. */
+  | 'NOT_OLD_ENOUGH'
+  /** A tag protection rule restricts deleting it. */
+  | 'PROTECTED';
+
+/** A tag expiration policy using regex patterns to control which images to keep or expire. Every field but `enabled` and `nextRunAt` needs the Maintainer role and is null for others. */
+export type ContainerTagsExpirationPolicy = {
+  __typename?: 'ContainerTagsExpirationPolicy';
+  /** This container tags expiration policy schedule. */
+  cadence?: Maybe<ContainerExpirationPolicyCadenceEnum>;
+  /** Timestamp of when the container tags expiration policy was created. */
+  createdAt?: Maybe<Scalars['Time']['output']>;
+  /** Indicates whether the container tags expiration policy is enabled. */
+  enabled: Scalars['Boolean']['output'];
+  /** Number of tags to retain. */
+  keepN?: Maybe<ContainerExpirationPolicyKeepEnum>;
+  /** Tags with names matching the regex pattern will expire. */
+  nameRegex?: Maybe<Scalars['UntrustedRegexp']['output']>;
+  /** Tags with names matching the regex pattern will be preserved. */
+  nameRegexKeep?: Maybe<Scalars['UntrustedRegexp']['output']>;
+  /** Next time that the container tags expiration policy will get executed. */
+  nextRunAt?: Maybe<Scalars['Time']['output']>;
+  /** Tags older than the given age will expire. */
+  olderThan?: Maybe<ContainerExpirationPolicyOlderThanEnum>;
+  /** Timestamp of when the container tags expiration policy was updated. */
+  updatedAt?: Maybe<Scalars['Time']['output']>;
+};
+
+/** What a cleanup policy would do to every container repository of a project, deleting nothing (berth). */
+export type ContainerTagsExpirationPolicyPreview = {
+  __typename?: 'ContainerTagsExpirationPolicyPreview';
+  /** Number of tags the policy would delete, in all repositories. */
+  deleteCount: Scalars['Int']['output'];
+  /** Number of tags the policy would keep, in all repositories. */
+  keepCount: Scalars['Int']['output'];
+  /** Per container repository. */
+  repositories: Array<ContainerRepositoryCleanupPreview>;
+};
+
+/** Policy rules to preview instead of the saved ones (berth). Omitted fields take GitLab's defaults (keepN 10, olderThan 90d); null turns a rule off. */
+export type ContainerTagsExpirationPolicyPreviewInput = {
+  /** Number of tags to retain. */
+  keepN?: InputMaybe<ContainerExpirationPolicyKeepEnum>;
+  /** Tags with names matching the regex pattern will expire. */
+  nameRegex?: InputMaybe<Scalars['UntrustedRegexp']['input']>;
+  /** Tags with names matching the regex pattern will be preserved. */
+  nameRegexKeep?: InputMaybe<Scalars['UntrustedRegexp']['input']>;
+  /** Tags older than the given age will expire. */
+  olderThan?: InputMaybe<ContainerExpirationPolicyOlderThanEnum>;
+};
+
 /** Autogenerated input type of CreateContainerProtectionRepositoryRule */
 export type CreateContainerProtectionRepositoryRuleInput = {
   /** A unique identifier for the client performing the mutation. */
@@ -530,6 +711,39 @@ export type DeleteContainerProtectionTagRulePayload = {
   clientMutationId?: Maybe<Scalars['String']['output']>;
   /** Deleted protection rule for container image tags. */
   containerProtectionTagRule?: Maybe<ContainerProtectionTagRule>;
+  /** Errors encountered during execution of the mutation. */
+  errors: Array<Scalars['String']['output']>;
+};
+
+/** Autogenerated input type of DeleteContainerRepositoryTagsByRule */
+export type DeleteContainerRepositoryTagsByRuleInput = {
+  /** A unique identifier for the client performing the mutation. */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Report what would be deleted, deleting nothing. */
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  /** ID of the container repository. */
+  id: Scalars['ContainerRepositoryID']['input'];
+  /** Number of the newest matching tags to keep (`keep_n`). */
+  keepN?: InputMaybe<Scalars['Int']['input']>;
+  /** Tags with names matching this RE2 pattern are deleted (GitLab's `name_regex_delete`). */
+  nameRegexDelete: Scalars['UntrustedRegexp']['input'];
+  /** Tags with names matching this RE2 pattern are kept (`name_regex_keep`). */
+  nameRegexKeep?: InputMaybe<Scalars['UntrustedRegexp']['input']>;
+  /** Delete only tags older than this: `1h`, `1d`, `2w`, `1month` (`older_than`). */
+  olderThan?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Autogenerated return type of DeleteContainerRepositoryTagsByRule. */
+export type DeleteContainerRepositoryTagsByRulePayload = {
+  __typename?: 'DeleteContainerRepositoryTagsByRulePayload';
+  /** A unique identifier for the client performing the mutation. */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Tags deleted (with `dryRun`, the tags that would be). */
+  deletedTagNames: Array<Scalars['String']['output']>;
+  /** Number of tags deleted (or that would be). */
+  deletedTagsCount: Scalars['Int']['output'];
+  /** Whether this was a dry run. */
+  dryRun: Scalars['Boolean']['output'];
   /** Errors encountered during execution of the mutation. */
   errors: Array<Scalars['String']['output']>;
 };
@@ -849,6 +1063,8 @@ export type Mutation = {
   deleteContainerProtectionRepositoryRule?: Maybe<DeleteContainerProtectionRepositoryRulePayload>;
   /** Deletes a protection rule for container image tags. */
   deleteContainerProtectionTagRule?: Maybe<DeleteContainerProtectionTagRulePayload>;
+  /** Deletes the tags of one container repository that match rules, with GitLab's bulk-delete semantics (`name_regex_delete`, `name_regex_keep`, `keep_n`, `older_than`; `latest` and protected tags are kept); synchronous, uncapped, with a dry run. Maintainer role (berth). */
+  deleteContainerRepositoryTagsByRule?: Maybe<DeleteContainerRepositoryTagsByRulePayload>;
   /** Creates a deploy token of a group or project (Maintainer). */
   deployTokenCreate?: Maybe<TokenCreatePayload>;
   /** Destroys a container repository: scheduled now, removed in the background. */
@@ -873,8 +1089,12 @@ export type Mutation = {
   projectUpdate?: Maybe<ProjectUpdatePayload>;
   /** Empties a group's dependency proxy cache, or removes one image from it (Owner). berth addition. */
   purgeDependencyProxyCache?: Maybe<PurgeDependencyProxyCachePayload>;
+  /** Runs the saved cleanup policy over every container repository of the project now, enabled or not, and answers when it is done. Maintainer role (berth). */
+  runContainerExpirationPolicy?: Maybe<RunContainerExpirationPolicyPayload>;
   /** Revokes a token: one's own personal token, or a deploy or job token where one is Maintainer. */
   tokenRevoke?: Maybe<TokenRevokePayload>;
+  /** Updates (or creates) the cleanup policy of a project. Maintainer role. */
+  updateContainerExpirationPolicy?: Maybe<UpdateContainerExpirationPolicyPayload>;
   /** Updates a container repository protection rule. */
   updateContainerProtectionRepositoryRule?: Maybe<UpdateContainerProtectionRepositoryRulePayload>;
   /** Updates a protection rule that controls who can modify container image tags. */
@@ -908,6 +1128,11 @@ export type MutationDeleteContainerProtectionRepositoryRuleArgs = {
 
 export type MutationDeleteContainerProtectionTagRuleArgs = {
   input: DeleteContainerProtectionTagRuleInput;
+};
+
+
+export type MutationDeleteContainerRepositoryTagsByRuleArgs = {
+  input: DeleteContainerRepositoryTagsByRuleInput;
 };
 
 
@@ -971,8 +1196,18 @@ export type MutationPurgeDependencyProxyCacheArgs = {
 };
 
 
+export type MutationRunContainerExpirationPolicyArgs = {
+  input: RunContainerExpirationPolicyInput;
+};
+
+
 export type MutationTokenRevokeArgs = {
   input: TokenRevokeInput;
+};
+
+
+export type MutationUpdateContainerExpirationPolicyArgs = {
+  input: UpdateContainerExpirationPolicyInput;
 };
 
 
@@ -1028,6 +1263,11 @@ export type PersonalAccessTokenCreateInput = {
 /** A project: its container repositories live at <fullPath>[/<image>]. */
 export type Project = {
   __typename?: 'Project';
+  /**
+   * Container expiration policy of the project.
+   * @deprecated Use `containerTagsExpirationPolicy`. Deprecated in GitLab 17.5.
+   */
+  containerExpirationPolicy?: Maybe<ContainerExpirationPolicy>;
   /** Container protection rules for the project. */
   containerProtectionRepositoryRules?: Maybe<ContainerProtectionRepositoryRuleConnection>;
   /** Container repository tag protection rules for the project. */
@@ -1040,6 +1280,10 @@ export type Project = {
   containerRepositories?: Maybe<ContainerRepositoryConnection>;
   /** Number of container repositories in the project. */
   containerRepositoriesCount: Scalars['Int']['output'];
+  /** Container tags expiration policy of the project. */
+  containerTagsExpirationPolicy?: Maybe<ContainerTagsExpirationPolicy>;
+  /** What the cleanup policy (the saved one, or `policy`) would delete and keep in every container repository of the project, with the reason for each tag; deletes nothing. Maintainer role (berth). */
+  containerTagsExpirationPolicyPreview?: Maybe<ContainerTagsExpirationPolicyPreview>;
   /** Timestamp of the project creation. */
   createdAt: Scalars['Time']['output'];
   /** Full path of the project. */
@@ -1081,6 +1325,12 @@ export type ProjectContainerRepositoriesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   sort?: InputMaybe<ContainerRepositorySort>;
+};
+
+
+/** A project: its container repositories live at <fullPath>[/<image>]. */
+export type ProjectContainerTagsExpirationPolicyPreviewArgs = {
+  policy?: InputMaybe<ContainerTagsExpirationPolicyPreviewInput>;
 };
 
 /** The connection type for Project. */
@@ -1234,6 +1484,27 @@ export type QueryProjectsArgs = {
   sort?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Autogenerated input type of RunContainerExpirationPolicy */
+export type RunContainerExpirationPolicyInput = {
+  /** A unique identifier for the client performing the mutation. */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Project path where the container expiration policy is located. */
+  projectPath: Scalars['ID']['input'];
+};
+
+/** Autogenerated return type of RunContainerExpirationPolicy. */
+export type RunContainerExpirationPolicyPayload = {
+  __typename?: 'RunContainerExpirationPolicyPayload';
+  /** A unique identifier for the client performing the mutation. */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Number of tags the run deleted, in all repositories. */
+  deletedTagsCount?: Maybe<Scalars['Int']['output']>;
+  /** Errors encountered during execution of the mutation. */
+  errors: Array<Scalars['String']['output']>;
+  /** Number of container repositories the run went through. */
+  repositoriesCount?: Maybe<Scalars['Int']['output']>;
+};
+
 /** A created token: `token` holds the secret, shown this once. */
 export type TokenCreatePayload = {
   __typename?: 'TokenCreatePayload';
@@ -1264,6 +1535,42 @@ export type TokenRevokeInput = {
 export type TokenRevokePayload = {
   __typename?: 'TokenRevokePayload';
   clientMutationId?: Maybe<Scalars['String']['output']>;
+  errors: Array<Scalars['String']['output']>;
+};
+
+/** Autogenerated input type of UpdateContainerExpirationPolicy */
+export type UpdateContainerExpirationPolicyInput = {
+  /** This container expiration policy schedule. */
+  cadence?: InputMaybe<ContainerExpirationPolicyCadenceEnum>;
+  /** A unique identifier for the client performing the mutation. */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Indicates whether this container expiration policy is enabled. */
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Number of tags to retain. */
+  keepN?: InputMaybe<ContainerExpirationPolicyKeepEnum>;
+  /** Tags with names matching the regex pattern will expire. */
+  nameRegex?: InputMaybe<Scalars['UntrustedRegexp']['input']>;
+  /** Tags with names matching the regex pattern will be preserved. */
+  nameRegexKeep?: InputMaybe<Scalars['UntrustedRegexp']['input']>;
+  /** Tags older than the given age will expire. */
+  olderThan?: InputMaybe<ContainerExpirationPolicyOlderThanEnum>;
+  /** Project path where the container expiration policy is located. */
+  projectPath: Scalars['ID']['input'];
+};
+
+/** Autogenerated return type of UpdateContainerExpirationPolicy. */
+export type UpdateContainerExpirationPolicyPayload = {
+  __typename?: 'UpdateContainerExpirationPolicyPayload';
+  /** A unique identifier for the client performing the mutation. */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /**
+   * Container expiration policy after mutation.
+   * @deprecated Use `containerTagsExpirationPolicy`. Deprecated in GitLab 17.5.
+   */
+  containerExpirationPolicy?: Maybe<ContainerExpirationPolicy>;
+  /** Container tags expiration policy after mutation. */
+  containerTagsExpirationPolicy?: Maybe<ContainerTagsExpirationPolicy>;
+  /** Errors encountered during execution of the mutation. */
   errors: Array<Scalars['String']['output']>;
 };
 

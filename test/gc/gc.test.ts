@@ -44,11 +44,17 @@ function diskBytes(): number {
   return total;
 }
 
-const layer = (bytes: Buffer) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha256(bytes), size: bytes.length });
+const layer = (bytes: Buffer) => ({
+  mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+  digest: sha256(bytes),
+  size: bytes.length,
+});
 const collect = () => t.app.jobs.collectGarbage();
 
 async function pushImage(name: string, ref: string, layers: Buffer[], extra: Record<string, unknown> = {}) {
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', salt: randomBytes(8).toString('hex') }));
+  const config = Buffer.from(
+    JSON.stringify({ architecture: 'amd64', os: 'linux', salt: randomBytes(8).toString('hex') }),
+  );
   await c.pushBlob(name, config);
   for (const l of layers) await c.pushBlob(name, l);
   const manifest = imageManifest(
@@ -121,7 +127,11 @@ test('children an index lists and referrers of a live subject are kept; they go 
   const sigManifest = {
     ...imageManifest({ mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256('{}'), size: 2 }, [layer(sig)]),
     artifactType: 'application/vnd.example.signature',
-    subject: { mediaType: 'application/vnd.oci.image.index.v1+json', digest: indexDigest, size: Buffer.byteLength(JSON.stringify(index)) },
+    subject: {
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      digest: indexDigest,
+      size: Buffer.byteLength(JSON.stringify(index)),
+    },
   };
   const sr = await c.pushManifest('gc/app', sha256(JSON.stringify(sigManifest)), sigManifest);
   assert.equal(sr.status, 201);

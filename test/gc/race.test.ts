@@ -79,7 +79,11 @@ test('pushes racing garbage collection (delay 0) never leave a stored manifest w
       const r = await c.pushManifest(repo, `p${p}-${i % 3}`, manifest);
       if (r.status === 201) outcome.stored++;
       else {
-        assert.equal(r.json().errors?.[0]?.code, 'MANIFEST_BLOB_UNKNOWN', `only this refusal is acceptable: ${r.status} ${r.body}`);
+        assert.equal(
+          r.json().errors?.[0]?.code,
+          'MANIFEST_BLOB_UNKNOWN',
+          `only this refusal is acceptable: ${r.status} ${r.body}`,
+        );
         outcome.refused++;
       }
       if (i % 4 === 3) await c.req('DELETE', `/v2/${repo}/manifests/p${p}-${(i + 1) % 3}`);
@@ -122,7 +126,9 @@ test('pushes racing garbage collection (delay 0) never leave a stored manifest w
   for (const repo of REPOS) {
     const tags: string[] = (await c.req('GET', `/v2/${repo}/tags/list`)).json().tags ?? [];
     for (const tag of tags) {
-      const r = await c.req('GET', `/v2/${repo}/manifests/${tag}`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
+      const r = await c.req('GET', `/v2/${repo}/manifests/${tag}`, {
+        headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+      });
       assert.equal(r.status, 200);
     }
   }

@@ -62,7 +62,10 @@ export class ContainerTagsExpirationPolicy {
   @Field(() => CadenceEnum, { nullable: true, description: 'This container tags expiration policy schedule.' })
   cadence?: CadenceEnum;
 
-  @Field(() => TimeScalar, { nullable: true, description: 'Timestamp of when the container tags expiration policy was created.' })
+  @Field(() => TimeScalar, {
+    nullable: true,
+    description: 'Timestamp of when the container tags expiration policy was created.',
+  })
   createdAt?: Date;
 
   @Field({ description: 'Indicates whether the container tags expiration policy is enabled.' })
@@ -71,7 +74,10 @@ export class ContainerTagsExpirationPolicy {
   @Field(() => KeepEnum, { nullable: true, description: 'Number of tags to retain.' })
   keepN?: KeepEnum;
 
-  @Field(() => UntrustedRegexpScalar, { nullable: true, description: 'Tags with names matching the regex pattern will expire.' })
+  @Field(() => UntrustedRegexpScalar, {
+    nullable: true,
+    description: 'Tags with names matching the regex pattern will expire.',
+  })
   nameRegex?: string;
 
   @Field(() => UntrustedRegexpScalar, {
@@ -80,18 +86,25 @@ export class ContainerTagsExpirationPolicy {
   })
   nameRegexKeep?: string;
 
-  @Field(() => TimeScalar, { nullable: true, description: 'Next time that the container tags expiration policy will get executed.' })
+  @Field(() => TimeScalar, {
+    nullable: true,
+    description: 'Next time that the container tags expiration policy will get executed.',
+  })
   nextRunAt?: Date;
 
   @Field(() => OlderThanEnum, { nullable: true, description: 'Tags older than the given age will expire.' })
   olderThan?: OlderThanEnum;
 
-  @Field(() => TimeScalar, { nullable: true, description: 'Timestamp of when the container tags expiration policy was updated.' })
+  @Field(() => TimeScalar, {
+    nullable: true,
+    description: 'Timestamp of when the container tags expiration policy was updated.',
+  })
   updatedAt?: Date;
 }
 
 @ObjectType('ContainerExpirationPolicy', {
-  description: 'A tag expiration policy designed to keep only the images that matter most. Deprecated in GitLab 17.5: use ContainerTagsExpirationPolicy.',
+  description:
+    'A tag expiration policy designed to keep only the images that matter most. Deprecated in GitLab 17.5: use ContainerTagsExpirationPolicy.',
 })
 export class ContainerExpirationPolicy {
   @Field(() => CadenceEnum, { description: 'This container expiration policy schedule.' })
@@ -106,7 +119,10 @@ export class ContainerExpirationPolicy {
   @Field(() => KeepEnum, { nullable: true, description: 'Number of tags to retain.' })
   keepN?: KeepEnum;
 
-  @Field(() => UntrustedRegexpScalar, { nullable: true, description: 'Tags with names matching the regex pattern will expire.' })
+  @Field(() => UntrustedRegexpScalar, {
+    nullable: true,
+    description: 'Tags with names matching the regex pattern will expire.',
+  })
   nameRegex?: string;
 
   @Field(() => UntrustedRegexpScalar, {
@@ -115,7 +131,10 @@ export class ContainerExpirationPolicy {
   })
   nameRegexKeep?: string;
 
-  @Field(() => TimeScalar, { nullable: true, description: 'Next time that the container expiration policy will get executed.' })
+  @Field(() => TimeScalar, {
+    nullable: true,
+    description: 'Next time that the container expiration policy will get executed.',
+  })
   nextRunAt?: Date;
 
   @Field(() => OlderThanEnum, { nullable: true, description: 'Tags older than the given age will expire.' })
@@ -145,7 +164,7 @@ export enum CleanupReason {
 }
 registerEnumType(CleanupReason, {
   name: 'ContainerTagCleanupReason',
-  description: 'The rule of the cleanup policy that decided a tag, in GitLab\'s order of evaluation (berth).',
+  description: "The rule of the cleanup policy that decided a tag, in GitLab's order of evaluation (berth).",
   valuesConfig: {
     LATEST: { description: 'The tag is `latest`, which is always kept.' },
     NAME_NOT_MATCHED: { description: 'The name does not match `nameRegex` (the tags to expire).' },
@@ -157,7 +176,9 @@ registerEnumType(CleanupReason, {
   },
 });
 
-@ObjectType('ContainerTagCleanupDecision', { description: 'What a cleanup policy decides for one tag, and why (berth).' })
+@ObjectType('ContainerTagCleanupDecision', {
+  description: 'What a cleanup policy decides for one tag, and why (berth).',
+})
 export class ContainerTagCleanupDecision {
   @Field({ description: 'Name of the tag.' })
   name!: string;
