@@ -11,6 +11,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cleanupSection, emptyPostgres, measureCleanup } from './cleanup.js';
 import { buildLayout, type Layout, writeRandomFile } from './data.js';
 import { latencyTable, measureGraphQL } from './graphql.js';
 import { load } from './load.js';
@@ -32,6 +33,7 @@ const SMALL_IMAGE_LAYERS = QUICK ? [8 * MiB, 8 * MiB, 8 * MiB] : [30 * MiB, 30 *
 const SKOPEO_TIMEOUT = 20 * 60_000;
 /** The pace of the stand-in Docker Hub link in the dependency proxy measurements (a fast CI runner's). */
 const UPSTREAM_BYTES_PER_SECOND = 40 * MiB;
+const CLEANUP_TAGS = QUICK ? 20_000 : 100_000;
 const GRAPHQL_RUNS = QUICK ? { requests: 40, warmup: 5 } : { requests: 200, warmup: 20 };
 
 /** Image names, the same on both registries; berth needs them inside project bench/app. */
@@ -240,6 +242,7 @@ async function main(): Promise<number> {
   const rows: Row[] = [];
   let graphqlFailed = false;
   let proxyFailed = false;
+  let cleanupFailed = false;
   try {
     log(`berth bench${QUICK ? ' (BENCH_QUICK=1)' : ''}: data in ${tmp}`);
     const busyBefore = await cpuBusy(2000);
@@ -504,6 +507,35 @@ async function main(): Promise<number> {
       await Promise.all(proxyServers.map((p) => p.stop().catch(() => undefined)));
     }
 
+    log('measuring cleanup policies and garbage collection (berth alone) …');
+    let cleanupLines: string[];
+    try {
+      const figures = [await measureCleanup(ROOT, join(tmp, 'cleanup-sqlite'), { kind: 'sqlite' }, CLEANUP_TAGS)];
+      if (process.env.BENCH_PG_URL) {
+        await emptyPostgres(process.env.BENCH_PG_URL);
+        figures.push(
+          await measureCleanup(
+            ROOT,
+            join(tmp, 'cleanup-pg'),
+            { kind: 'postgresql', url: process.env.BENCH_PG_URL },
+            CLEANUP_TAGS,
+          ),
+        );
+      }
+      cleanupLines = cleanupSection(figures);
+      log(`\n${cleanupLines.join('\n')}`);
+      cleanupFailed = figures.some((f) => f.runSeconds >= 10);
+    } catch (err) {
+      log(`cleanup measurement failed: ${(err as Error).message}`);
+      cleanupLines = [
+        '## Cleanup policies and garbage collection (berth alone)',
+        '',
+        `ERROR: ${(err as Error).message}`,
+        '',
+      ];
+      cleanupFailed = true;
+    }
+
     const busyAfter = await cpuBusy(2000);
     const header = [
       ...(await machine()),
@@ -517,6 +549,7 @@ async function main(): Promise<number> {
       'Peak RSS: VmHWM from /proc/<pid>/status of the server process after all measurements (docker-registry shown for reference; the target is on berth alone).',
       `GraphQL: project \`bench/gql\` with 50 repositories × 21 tags (a distinct manifest per tag) pushed through /v2; each query is sent by one client, one request at a time, with the bench user's personal access token: ${GRAPHQL_RUNS.warmup} unmeasured, then ${GRAPHQL_RUNS.requests} measured for the page and 5× as many for the tag page. "SQL statements" is the rise of \`berth_db_queries_total{origin="graphql"}\` at /metrics over one warm request.`,
       `Dependency proxy: an upstream docker-registry holding three images of ${smallImg} behind a relay that counts blob GETs and paces every response body to ${fmtSize(UPSTREAM_BYTES_PER_SECOND)}/s (a fast link to Docker Hub; on bare loopback any cache would look slower than going direct); "direct" pulls through the same relay; berth's proxy (group \`bench\`, BERTH_PROXY_UPSTREAM_URL = the relay) and docker-registry in proxy mode (\`proxy.remoteurl\` = the relay), each pulled with the same skopeo command as above. Cold = first pull of image 1; warm = the same pull again; 20 concurrent = 20 skopeo copies of image 2 (berth) or image 3 (docker-registry), all cold, started together. The warm baseline is berth's own "skopeo pull, ${smallImg}" figure above.`,
+      `Cleanup: one repository of ${CLEANUP_TAGS} tags over 1,000 manifests (each with its own config blob); the manifests pushed through /v2, the other tags written into the database while berth is stopped, spread over 300 days; the policy (\`nameRegex: .*\`, keepN 10, olderThan 1d) run with GraphQL's \`runContainerExpirationPolicy\`, timed from request to answer; then berth collects with BERTH_GC_REVIEW_DELAY=0 and BERTH_GC_INTERVAL=1s, timed until /metrics counts every untagged manifest and its config deleted. On SQLite always; on PostgreSQL too when BENCH_PG_URL names a database the bench may empty.`,
       'berth runs as `node dist/src/main.js` with SQLite and the filesystem driver, BERTH_LOG_LEVEL=warn; docker-registry with the filesystem driver, log level error, access log off.',
     ];
     const text = textTable(rows);
@@ -527,10 +560,10 @@ async function main(): Promise<number> {
       log('\nFailures:');
       for (const f of failed) log(`\n${f}`);
     }
-    const md = markdown(rows, header, notes, [...graphqlSection, ...proxySection]);
+    const md = markdown(rows, header, notes, [...graphqlSection, ...proxySection, ...cleanupLines]);
     await writeFile(join(ROOT, 'BENCHMARKS.md'), md);
     log(`\nwrote ${join(ROOT, 'BENCHMARKS.md')}`);
-    return rows.some((r) => verdict(r) === 'error') || graphqlFailed || proxyFailed ? 1 : 0;
+    return rows.some((r) => verdict(r) === 'error') || graphqlFailed || proxyFailed || cleanupFailed ? 1 : 0;
   } finally {
     await cleanup();
     process.removeListener('SIGINT', onSignal);

@@ -80,6 +80,8 @@ export async function startBerth(
   root: string,
   dir: string,
   extraEnv: Record<string, string> = {},
+  /** A berth already set up in `dir` (restarted): its credentials, and no set-up again. */
+  existing?: { username: string; password: string },
 ): Promise<RegistryServer & { credentials: { username: string; password: string } }> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -94,15 +96,7 @@ export async function startBerth(
     ...extraEnv,
   };
   const cli = join(root, 'dist/src/cli/main.js');
-  await runOk(process.execPath, [cli, 'group', 'create', 'bench'], { env, cwd: root, timeoutMs: 60_000 });
-  await runOk(process.execPath, [cli, 'project', 'create', 'bench/app'], { env, cwd: root, timeoutMs: 60_000 });
-  await runOk(process.execPath, [cli, 'user', 'create', 'bench', '--admin'], { env, cwd: root, timeoutMs: 60_000 });
-  const pat = await runOk(
-    process.execPath,
-    [cli, 'token', 'create', 'pat', 'bench', '--name', 'bench', '--scopes', 'api'],
-    { env, cwd: root, timeoutMs: 60_000 },
-  );
-  const credentials = { username: 'bench', password: pat.stdout.trim().split('\n').pop() as string };
+  const credentials = existing ?? (await setUp(cli, env, root));
   // berth runs as `npm start` runs it: the node flags of the start script, plus any extra for profiling.
   const extra = (process.env.BENCH_BERTH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...startNodeFlags(root), ...extra, join(root, 'dist/src/main.js')], {
@@ -111,6 +105,19 @@ export async function startBerth(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return { ...(await serving('berth', child, port, credentials)), credentials };
+}
+
+/** The bench's group, project and admin user, and a personal access token as its password. */
+async function setUp(cli: string, env: NodeJS.ProcessEnv, root: string) {
+  await runOk(process.execPath, [cli, 'group', 'create', 'bench'], { env, cwd: root, timeoutMs: 60_000 });
+  await runOk(process.execPath, [cli, 'project', 'create', 'bench/app'], { env, cwd: root, timeoutMs: 60_000 });
+  await runOk(process.execPath, [cli, 'user', 'create', 'bench', '--admin'], { env, cwd: root, timeoutMs: 60_000 });
+  const pat = await runOk(
+    process.execPath,
+    [cli, 'token', 'create', 'pat', 'bench', '--name', 'bench', '--scopes', 'api'],
+    { env, cwd: root, timeoutMs: 60_000 },
+  );
+  return { username: 'bench', password: pat.stdout.trim().split('\n').pop() as string };
 }
 
 /** A docker-registry config.yml: filesystem storage under `dataDir`, deletes on, quiet logs, and `extra` lines. */
