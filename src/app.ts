@@ -225,6 +225,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     })();
   };
   const cleanup = new CleanupService({ knex: db.em.getKnex(), dialect: db.dialect, store, access, locks, log });
+  metrics.add(cleanup.metrics);
   const graphql = mountGraphQL(fastify, {
     db,
     info: { version: VERSION, storageDriver: driver.name },

@@ -17,6 +17,7 @@ import type { Dialect } from '../db/orm.js';
 import type { RegistryStore } from '../db/registry-store.js';
 import { ValidationError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
+import { Counter } from '../observability/metrics.js';
 import {
   CADENCES,
   type CleanupDecision,
@@ -80,7 +81,22 @@ const statuses = {
   ongoing: 'cleanup_ongoing',
 } as const;
 
+export class CleanupMetrics {
+  readonly runs = new Counter<string>(
+    'berth_cleanup_runs_total',
+    'Cleanup policy runs over a project, by trigger.',
+    'trigger',
+  );
+  readonly deletedTags = new Counter('berth_cleanup_deleted_tags_total', 'Tags cleanup policies deleted.');
+
+  render(): string {
+    return [this.runs.render(), this.deletedTags.render()].join('\n');
+  }
+}
+
 export class CleanupService {
+  readonly metrics = new CleanupMetrics();
+
   constructor(
     private readonly deps: {
       knex: Knex;
@@ -234,12 +250,15 @@ export class CleanupService {
    */
   async run(
     projectId: number,
-    options: { resume?: boolean } = {},
+    options: { resume?: boolean; trigger?: string } = {},
   ): Promise<{ ran: false } | ({ ran: true } & RunResult)> {
     const result = await this.deps.locks.tryRun(`cleanup:project:${projectId}`, () =>
       this.runLocked(projectId, options),
     );
-    return result.ran ? { ran: true, ...result.value } : { ran: false };
+    if (!result.ran) return { ran: false };
+    this.metrics.runs.inc(options.trigger ?? (options.resume ? 'resume' : 'manual'));
+    this.metrics.deletedTags.inc('', result.value.deletedTags);
+    return { ran: true, ...result.value };
   }
 
   private async runLocked(projectId: number, { resume = false }): Promise<RunResult> {
@@ -303,7 +322,7 @@ export class CleanupService {
       await this.knex('container_expiration_policies')
         .where('project_id', p.project_id)
         .update({ next_run_at: this.time(nextRun(p.cadence, now)) });
-      const r = await this.run(p.project_id);
+      const r = await this.run(p.project_id, { trigger: 'schedule' });
       if (r.ran) ran.push(p.project_id);
     }
     const interrupted: { project_id: number }[] = await this.knex('container_repositories')

@@ -43,7 +43,10 @@ const USAGE = `usage: npm run berth -- <command>
   protection add-repository <project> <path pattern with *> [--push maintainer|owner|admin] [--delete …]
   protection add-tag <project> <RE2 tag pattern> --push maintainer|owner|admin --delete …
   protection list <project>
-  protection remove repository|tag <id>`;
+  protection remove repository|tag <id>
+  gc run [--stopped]           review what garbage collection has queued and is due, now (the server does
+                               this every BERTH_GC_INTERVAL); without BERTH_REDIS_URL only while berth is
+                               stopped (--stopped says so), since uploads and collection share a lock`;
 
 function date(raw: string): Date {
   const d = new Date(raw);
@@ -231,6 +234,39 @@ async function run(args: string[]): Promise<number> {
       case 'protection remove': {
         if ((target !== 'repository' && target !== 'tag') || !extra) break;
         console.log((await rules.remove(target, Number(extra))) ? 'removed' : 'no such rule');
+        return 0;
+      }
+      case 'gc run': {
+        if (!config.redisUrl && !args.includes('--stopped')) {
+          throw new ValidationError(
+            'without BERTH_REDIS_URL, run garbage collection here only while berth is stopped, and say so with --stopped',
+          );
+        }
+        const { createDriver } = await import('../storage/factory.js');
+        const { createLocks } = await import('../cache/locks.js');
+        const { GarbageCollector, GcMetrics } = await import('../gc/collector.js');
+        const { createLogger } = await import('../observability/logger.js');
+        const driver = createDriver(config.storageDriver, { path: config.storagePath });
+        const locks = await createLocks(config.redisUrl, () => undefined);
+        try {
+          const collector = new GarbageCollector({
+            knex: db.em.getKnex(),
+            dialect: db.dialect,
+            driver,
+            locks,
+            store: gc,
+            log: createLogger('warn'),
+            metrics: new GcMetrics(),
+          });
+          const r = await collector.collect();
+          const q = await collector.queued();
+          console.log(
+            `deleted ${r.manifests} manifests and ${r.blobs} blobs (${r.bytes} bytes); ${q.manifests} manifests and ${q.blobs} blobs wait for their review time`,
+          );
+        } finally {
+          await locks.close();
+          await driver.close?.();
+        }
         return 0;
       }
       case 'repository list': {

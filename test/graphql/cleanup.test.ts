@@ -295,6 +295,27 @@ test('the scheduler runs due policies on their cadence, and continues a run a cr
   );
 });
 
+test('no per-run cap: a run deletes all 1,000 tags its rules select (GitLab stops at 200)', async () => {
+  await t.project('cl/many');
+  const saved = now;
+  now -= 30 * DAY;
+  const img = await c.pushImage('cl/many', 'n-0');
+  const names = Array.from({ length: 1000 }, (_, i) => `n-${i}`);
+  const queue = names.slice(1);
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let name = queue.shift(); name; name = queue.shift()) {
+        assert.equal((await c.pushManifest('cl/many', name, img.bytes, img.manifest.mediaType)).status, 201);
+      }
+    }),
+  );
+  now = saved;
+  await savePolicy('cl/many', { enabled: true, nameRegex: 'n-.*', keepN: 'ONE_TAG', olderThan: 'SEVEN_DAYS' });
+  const run = await gql(RunCleanupPolicyDocument, { input: { projectPath: 'cl/many' } });
+  assert.equal(run.data?.runContainerExpirationPolicy?.deletedTagsCount, 999);
+  assert.equal((await tags('cl/many')).length, 1);
+});
+
 test('one run per project at a time', async () => {
   const projectId = (await t.app.db.em.getKnex()('projects').first('id').where('full_path', 'cl/sched')).id;
   const [a, b] = await Promise.all([t.app.cleanup.run(projectId), t.app.cleanup.run(projectId)]);
