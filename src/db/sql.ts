@@ -11,16 +11,22 @@ export function isForeignKeyViolation(err: unknown): boolean {
   return e?.code === '23503' || /FOREIGN KEY constraint failed/i.test(e?.message ?? '');
 }
 
-/** Whether PostgreSQL aborted a transaction to break a deadlock (or a serialization conflict): safe to run again. */
+/**
+ * Whether the database aborted a transaction that can simply run again: PostgreSQL breaking a deadlock (or
+ * a serialization conflict), or SQLite refusing to upgrade a read to a write because another process (the
+ * admin CLI) wrote in between, which it reports at once as "database is locked" without waiting.
+ */
 export function isRetryableConflict(err: unknown): boolean {
-  const code = (err as { code?: string })?.code;
-  return code === '40P01' || code === '40001';
+  const e = err as { code?: string; message?: string };
+  return (
+    e?.code === '40P01' || e?.code === '40001' || /SQLITE_BUSY|database is locked/.test(`${e?.code} ${e?.message}`)
+  );
 }
 
 /**
- * Runs a transaction body again when PostgreSQL broke a deadlock by aborting it. Row locks taken in
- * different orders by a push and garbage collection can meet; the database detects it, and the loser
- * simply runs again against the winner's result.
+ * Runs a transaction body again when the database aborted it for a conflict it could not wait out (see
+ * {@link isRetryableConflict}): row locks taken in different orders by a push and garbage collection can
+ * meet on PostgreSQL; the database detects it, and the loser simply runs again against the winner's result.
  */
 export async function retryConflicts<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
   for (let i = 1; ; i++) {
