@@ -102,12 +102,8 @@ export class CachingRegistryStore extends RegistryStore {
     }
   }
 
-  override async deleteTags(repositoryId: number, names: string[]): Promise<number> {
-    try {
-      return await super.deleteTags(repositoryId, names);
-    } finally {
-      this.invalidate(repositoryId);
-    }
+  protected override tagsDeleted(repositoryId: number): void {
+    this.invalidate(repositoryId);
   }
 
   override async deleteManifest(repositoryId: number, digest: string) {

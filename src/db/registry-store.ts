@@ -377,9 +377,13 @@ export class RegistryStore {
           return n;
         }),
       );
+      this.tagsDeleted(repositoryId);
     }
     return deleted;
   }
+
+  /** Called after each committed batch of {@link deleteTags} (CachingRegistryStore forgets the repository). */
+  protected tagsDeleted(_repositoryId: number): void {}
 
   /**
    * Deletes a manifest and its tags. Refused (returns the indexes that list it) while an index in the
