@@ -11,59 +11,62 @@ export function dbTime(dialect: Dialect, ms: number): Date | number {
   return dialect === 'sqlite' ? ms : new Date(ms);
 }
 
-function later(dialect: Dialect, table: string): string {
-  return `${dialect === 'sqlite' ? 'max' : 'greatest'}(${table}.review_after, excluded.review_after)`;
+type Db = Knex | Knex.Transaction;
+
+/** `insert … on conflict (key) do update` keeping the later review time. */
+function upsert(dialect: Dialect, queue: string, key: string, select: string): string {
+  const later = `${dialect === 'sqlite' ? 'max' : 'greatest'}(${queue}.review_after, excluded.review_after)`;
+  return `insert into ${queue} (${key}, review_after, event) ${select}
+    on conflict (${key}) do update set review_after = ${later}, event = excluded.event`;
 }
 
+/** Queues the rows of `source` (blobs by digest, manifests by id) whose ids `ids` selects (a query or a list). */
+async function queue(
+  db: Db,
+  dialect: Dialect,
+  kind: { queue: string; key: string; source: string; column: string },
+  ids: Knex.QueryBuilder | number[],
+  event: string,
+  reviewAfter: Date | number,
+): Promise<void> {
+  if (Array.isArray(ids) && ids.length === 0) return;
+  const idSet = Array.isArray(ids) ? db.raw(`(${ids.map(() => '?').join(',')})`, ids) : ids;
+  const select = `select s.${kind.column}, ?, ? from ${kind.source} s where s.id in ?`;
+  await db.raw(upsert(dialect, kind.queue, kind.key, select), [reviewAfter, event, idSet]);
+}
+
+const BLOBS = { queue: 'gc_blob_review_queue', key: 'digest', source: 'blobs', column: 'digest' };
+const MANIFESTS = { queue: 'gc_manifest_review_queue', key: 'manifest_id', source: 'manifests', column: 'id' };
+
 /** Queues the blobs whose ids `blobIds` selects (a query builder or a list). */
-export async function queueBlobs(
-  trx: Knex | Knex.Transaction,
+export function queueBlobs(
+  db: Db,
   dialect: Dialect,
   blobIds: Knex.QueryBuilder | number[],
   event: string,
   reviewAfter: Date | number,
 ): Promise<void> {
-  if (Array.isArray(blobIds) && blobIds.length === 0) return;
-  const ids = Array.isArray(blobIds) ? trx.raw(`(${blobIds.map(() => '?').join(',')})`, blobIds) : blobIds;
-  await trx.raw(
-    `insert into gc_blob_review_queue (digest, review_after, event)
-       select b.digest, ?, ? from blobs b where b.id in ?
-       on conflict (digest) do update set review_after = ${later(dialect, 'gc_blob_review_queue')}, event = excluded.event`,
-    [reviewAfter, event, ids],
-  );
-}
-
-/** Queues one blob by digest (it may not have a row yet). */
-export async function queueBlobDigest(
-  trx: Knex | Knex.Transaction,
-  dialect: Dialect,
-  digest: string,
-  event: string,
-  reviewAfter: Date | number,
-): Promise<void> {
-  await trx.raw(
-    `insert into gc_blob_review_queue (digest, review_after, event) values (?, ?, ?)
-       on conflict (digest) do update set review_after = ${later(dialect, 'gc_blob_review_queue')}, event = excluded.event`,
-    [digest, reviewAfter, event],
-  );
+  return queue(db, dialect, BLOBS, blobIds, event, reviewAfter);
 }
 
 /** Queues the manifests whose ids `manifestIds` selects. */
-export async function queueManifests(
-  trx: Knex | Knex.Transaction,
+export function queueManifests(
+  db: Db,
   dialect: Dialect,
   manifestIds: Knex.QueryBuilder | number[],
   event: string,
   reviewAfter: Date | number,
 ): Promise<void> {
-  if (Array.isArray(manifestIds) && manifestIds.length === 0) return;
-  const ids = Array.isArray(manifestIds)
-    ? trx.raw(`(${manifestIds.map(() => '?').join(',')})`, manifestIds)
-    : manifestIds;
-  await trx.raw(
-    `insert into gc_manifest_review_queue (manifest_id, review_after, event)
-       select m.id, ?, ? from manifests m where m.id in ?
-       on conflict (manifest_id) do update set review_after = ${later(dialect, 'gc_manifest_review_queue')}, event = excluded.event`,
-    [reviewAfter, event, ids],
-  );
+  return queue(db, dialect, MANIFESTS, manifestIds, event, reviewAfter);
+}
+
+/** Queues one blob by digest (it may not have a row yet). */
+export async function queueBlobDigest(
+  db: Db,
+  dialect: Dialect,
+  digest: string,
+  event: string,
+  reviewAfter: Date | number,
+): Promise<void> {
+  await db.raw(upsert(dialect, BLOBS.queue, BLOBS.key, 'values (?, ?, ?)'), [digest, reviewAfter, event]);
 }

@@ -47,7 +47,7 @@ export type ContainerExpirationPolicy = {
   cadence: ContainerExpirationPolicyCadenceEnum;
   /** Timestamp of when the container expiration policy was created. */
   createdAt: Scalars['Time']['output'];
-  /** Indicates whether the container expiration policy is enabled. */
+  /** Indicates whether the policy is enabled. */
   enabled: Scalars['Boolean']['output'];
   /** Number of tags to retain. */
   keepN?: Maybe<ContainerExpirationPolicyKeepEnum>;
@@ -55,7 +55,7 @@ export type ContainerExpirationPolicy = {
   nameRegex?: Maybe<Scalars['UntrustedRegexp']['output']>;
   /** Tags with names matching the regex pattern will be preserved. */
   nameRegexKeep?: Maybe<Scalars['UntrustedRegexp']['output']>;
-  /** Next time that the container expiration policy will get executed. */
+  /** Next time that the policy will get executed. */
   nextRunAt?: Maybe<Scalars['Time']['output']>;
   /** Tags older than the given age will expire. */
   olderThan?: Maybe<ContainerExpirationPolicyOlderThanEnum>;
@@ -587,7 +587,7 @@ export type ContainerTagsExpirationPolicy = {
   cadence?: Maybe<ContainerExpirationPolicyCadenceEnum>;
   /** Timestamp of when the container tags expiration policy was created. */
   createdAt?: Maybe<Scalars['Time']['output']>;
-  /** Indicates whether the container tags expiration policy is enabled. */
+  /** Indicates whether the policy is enabled. */
   enabled: Scalars['Boolean']['output'];
   /** Number of tags to retain. */
   keepN?: Maybe<ContainerExpirationPolicyKeepEnum>;
@@ -595,7 +595,7 @@ export type ContainerTagsExpirationPolicy = {
   nameRegex?: Maybe<Scalars['UntrustedRegexp']['output']>;
   /** Tags with names matching the regex pattern will be preserved. */
   nameRegexKeep?: Maybe<Scalars['UntrustedRegexp']['output']>;
-  /** Next time that the container tags expiration policy will get executed. */
+  /** Next time that the policy will get executed. */
   nextRunAt?: Maybe<Scalars['Time']['output']>;
   /** Tags older than the given age will expire. */
   olderThan?: Maybe<ContainerExpirationPolicyOlderThanEnum>;

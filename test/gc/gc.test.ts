@@ -5,9 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { storedBlobs } from '../helpers/disk.js';
 import { imageManifest, OciClient, ROOT, sha256 } from '../helpers/oci-client.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -22,27 +21,6 @@ before(async () => {
   c = new OciClient(t.url, ROOT);
 });
 after(() => t.close());
-
-/** Bytes of blob data on disk. */
-function diskBytes(): number {
-  let total = 0;
-  const walk = (dir: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const n of names) {
-      const p = join(dir, n);
-      const s = statSync(p);
-      if (s.isDirectory()) walk(p);
-      else total += s.size;
-    }
-  };
-  walk(join(t.dir, 'storage', 'blobs'));
-  return total;
-}
 
 const layer = (bytes: Buffer) => ({
   mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
@@ -76,7 +54,7 @@ test('a retagged image is collected after the delay; shared layers stay; bytes o
   const onlyOld = randomBytes(500_000);
   const old = await pushImage('gc/app', 'v1', [shared, onlyOld]);
   const current = await pushImage('gc/app', 'v1', [shared, randomBytes(200_000)]); // moves the tag
-  const before = diskBytes();
+  const before = storedBlobs(t.dir).bytes;
 
   assert.deepEqual(await collect(), { manifests: 0, blobs: 0, bytes: 0 }, 'nothing is due before the delay');
   now += 25 * HOUR;
@@ -88,7 +66,7 @@ test('a retagged image is collected after the delay; shared layers stay; bytes o
   assert.equal(run.manifests, 0);
   assert.equal(run.blobs, 2, 'the old config and the old-only layer');
   assert.equal(run.bytes, onlyOld.length + old.config.length);
-  assert.equal(before - diskBytes(), run.bytes, 'bytes on disk dropped by what was reported');
+  assert.equal(before - storedBlobs(t.dir).bytes, run.bytes, 'bytes on disk dropped by what was reported');
 
   assert.equal((await c.req('GET', `/v2/gc/app/manifests/${old.digest}`)).status, 404);
   assert.equal(await blobStatus('gc/app', sha256(onlyOld)), 404);
@@ -192,12 +170,12 @@ test('a deleted repository goes through the same path; a dependency-proxy cache 
   await t.app.proxyStore.cacheBlob(group.id, sha256(kept), kept.length);
   const repo = await t.app.store.findRepository('gc/other');
   await t.app.store.deleteRepository(repo!.id);
-  const before = diskBytes();
+  const before = storedBlobs(t.dir).bytes;
   now += 25 * HOUR;
   const run = await collect();
   assert.equal(run.manifests, 0, 'the repository deletion removed its manifests itself');
   assert.equal(run.blobs, 2, 'the config and the layer nothing else holds');
-  assert.equal(before - diskBytes(), run.bytes);
+  assert.equal(before - storedBlobs(t.dir).bytes, run.bytes);
   assert.ok(await knex('blobs').first('id').where('digest', sha256(kept)), 'the proxy cache still holds it');
   assert.equal(await knex('blobs').first('id').where('digest', sha256(img.config)), undefined);
 

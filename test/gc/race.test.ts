@@ -7,9 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { storedBlobs } from '../helpers/disk.js';
 import { imageManifest, OciClient, ROOT, sha256 } from '../helpers/oci-client.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -19,29 +18,6 @@ before(async () => {
   await t.project('race/app');
 });
 after(() => t.close());
-
-function diskFiles(): { files: number; bytes: number } {
-  const out = { files: 0, bytes: 0 };
-  const walk = (dir: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const n of names) {
-      const p = join(dir, n);
-      const s = statSync(p);
-      if (s.isDirectory()) walk(p);
-      else {
-        out.files++;
-        out.bytes += s.size;
-      }
-    }
-  };
-  walk(join(t.dir, 'storage', 'blobs'));
-  return out;
-}
 
 const LAYER = 'application/vnd.oci.image.layer.v1.tar+gzip';
 const REPOS = ['race/app/a', 'race/app/b'];
@@ -95,7 +71,7 @@ test('pushes racing garbage collection (delay 0) never leave a stored manifest w
     while (pushing) {
       const r = await t.app.jobs.garbage.collect();
       reviews += r.manifests + r.blobs;
-      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10));
     }
   }
 
@@ -145,5 +121,5 @@ test('pushes racing garbage collection (delay 0) never leave a stored manifest w
   for (let i = 0; i < 5; i++) await t.app.jobs.garbage.collect();
   assert.equal(Number((await knex('manifests').count({ n: '*' }))[0]?.n), 0);
   assert.equal(Number((await knex('blobs').count({ n: '*' }))[0]?.n), 0);
-  assert.deepEqual(diskFiles(), { files: 0, bytes: 0 });
+  assert.deepEqual(storedBlobs(t.dir), { files: 0, bytes: 0 });
 });

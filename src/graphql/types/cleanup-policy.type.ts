@@ -1,6 +1,6 @@
 /** GitLab's cleanup (tag expiration) policy types and enums (gitlab-api.md §1 "Cleanup policy types", §2), and berth's preview. */
 import { GraphQLScalarType, Kind } from 'graphql';
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { connectionType } from '../pagination.js';
 import { TimeScalar } from '../scalars.js';
 import { ContainerRepository } from './container-repository.type.js';
@@ -54,11 +54,43 @@ export const UntrustedRegexpScalar = new GraphQLScalarType({
   },
 });
 
+/** What both of GitLab's policy types, and the inputs, share: the rules (inherited; not itself in the schema). */
+@ObjectType('ContainerExpirationPolicyRules')
+@InputType('ContainerExpirationPolicyRulesInput')
+export abstract class PolicyRules {
+  @Field(() => KeepEnum, { nullable: true, description: 'Number of tags to retain.' })
+  keepN?: KeepEnum | null;
+
+  @Field(() => UntrustedRegexpScalar, {
+    nullable: true,
+    description: 'Tags with names matching the regex pattern will expire.',
+  })
+  nameRegex?: string | null;
+
+  @Field(() => UntrustedRegexpScalar, {
+    nullable: true,
+    description: 'Tags with names matching the regex pattern will be preserved.',
+  })
+  nameRegexKeep?: string | null;
+
+  @Field(() => OlderThanEnum, { nullable: true, description: 'Tags older than the given age will expire.' })
+  olderThan?: OlderThanEnum | null;
+}
+
+@ObjectType('ContainerExpirationPolicyState')
+abstract class PolicyState extends PolicyRules {
+  @Field({ description: 'Indicates whether the policy is enabled.' })
+  enabled!: boolean;
+
+  @Field(() => TimeScalar, { nullable: true, description: 'Next time that the policy will get executed.' })
+  nextRunAt?: Date;
+}
+
 @ObjectType('ContainerTagsExpirationPolicy', {
   description:
     'A tag expiration policy using regex patterns to control which images to keep or expire. Every field but `enabled` and `nextRunAt` needs the Maintainer role and is null for others.',
 })
-export class ContainerTagsExpirationPolicy {
+export class ContainerTagsExpirationPolicy extends PolicyState {
   @Field(() => CadenceEnum, { nullable: true, description: 'This container tags expiration policy schedule.' })
   cadence?: CadenceEnum;
 
@@ -67,33 +99,6 @@ export class ContainerTagsExpirationPolicy {
     description: 'Timestamp of when the container tags expiration policy was created.',
   })
   createdAt?: Date;
-
-  @Field({ description: 'Indicates whether the container tags expiration policy is enabled.' })
-  enabled!: boolean;
-
-  @Field(() => KeepEnum, { nullable: true, description: 'Number of tags to retain.' })
-  keepN?: KeepEnum;
-
-  @Field(() => UntrustedRegexpScalar, {
-    nullable: true,
-    description: 'Tags with names matching the regex pattern will expire.',
-  })
-  nameRegex?: string;
-
-  @Field(() => UntrustedRegexpScalar, {
-    nullable: true,
-    description: 'Tags with names matching the regex pattern will be preserved.',
-  })
-  nameRegexKeep?: string;
-
-  @Field(() => TimeScalar, {
-    nullable: true,
-    description: 'Next time that the container tags expiration policy will get executed.',
-  })
-  nextRunAt?: Date;
-
-  @Field(() => OlderThanEnum, { nullable: true, description: 'Tags older than the given age will expire.' })
-  olderThan?: OlderThanEnum;
 
   @Field(() => TimeScalar, {
     nullable: true,
@@ -106,39 +111,12 @@ export class ContainerTagsExpirationPolicy {
   description:
     'A tag expiration policy designed to keep only the images that matter most. Deprecated in GitLab 17.5: use ContainerTagsExpirationPolicy.',
 })
-export class ContainerExpirationPolicy {
+export class ContainerExpirationPolicy extends PolicyState {
   @Field(() => CadenceEnum, { description: 'This container expiration policy schedule.' })
   cadence!: CadenceEnum;
 
   @Field(() => TimeScalar, { description: 'Timestamp of when the container expiration policy was created.' })
   createdAt!: Date;
-
-  @Field({ description: 'Indicates whether the container expiration policy is enabled.' })
-  enabled!: boolean;
-
-  @Field(() => KeepEnum, { nullable: true, description: 'Number of tags to retain.' })
-  keepN?: KeepEnum;
-
-  @Field(() => UntrustedRegexpScalar, {
-    nullable: true,
-    description: 'Tags with names matching the regex pattern will expire.',
-  })
-  nameRegex?: string;
-
-  @Field(() => UntrustedRegexpScalar, {
-    nullable: true,
-    description: 'Tags with names matching the regex pattern will be preserved.',
-  })
-  nameRegexKeep?: string;
-
-  @Field(() => TimeScalar, {
-    nullable: true,
-    description: 'Next time that the container expiration policy will get executed.',
-  })
-  nextRunAt?: Date;
-
-  @Field(() => OlderThanEnum, { nullable: true, description: 'Tags older than the given age will expire.' })
-  olderThan?: OlderThanEnum;
 
   @Field(() => TimeScalar, { description: 'Timestamp of when the container expiration policy was updated.' })
   updatedAt!: Date;
