@@ -309,19 +309,24 @@ export class CleanupService {
 
   /**
    * The scheduler's tick: runs every enabled policy whose time has come (moving its next run one cadence
-   * on first, as GitLab does), then continues runs a crash interrupted. Returns the projects it ran.
+   * on first, as GitLab does; the instance whose update moves it is the one that runs it), then continues
+   * runs a crash interrupted. Returns the projects it ran.
    */
   async runDue(): Promise<number[]> {
     const now = this.now();
-    const due: { project_id: number; cadence: string }[] = await this.knex('container_expiration_policies')
-      .select('project_id', 'cadence')
+    const due: { project_id: number; cadence: string; next_run_at: unknown }[] = await this.knex(
+      'container_expiration_policies',
+    )
+      .select('project_id', 'cadence', 'next_run_at')
       .where('enabled', true)
       .andWhere('next_run_at', '<=', this.time(now));
     const ran: number[] = [];
     for (const p of due) {
-      await this.knex('container_expiration_policies')
-        .where('project_id', p.project_id)
+      // Claimed by moving its next run on, only if no other instance did first: one run per due time.
+      const claimed = await this.knex('container_expiration_policies')
+        .where({ project_id: p.project_id, next_run_at: p.next_run_at })
         .update({ next_run_at: this.time(nextRun(p.cadence, now)) });
+      if (claimed === 0) continue;
       const r = await this.run(p.project_id, { trigger: 'schedule' });
       if (r.ran) ran.push(p.project_id);
     }
