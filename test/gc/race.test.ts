@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { storedBlobs } from '../helpers/disk.js';
+import { blobRowsWithoutBytes, storedBlobs } from '../helpers/disk.js';
 import { imageManifest, OciClient, ROOT, sha256 } from '../helpers/oci-client.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -85,8 +85,10 @@ test('pushes racing garbage collection (delay 0) never leave a stored manifest w
   assert.ok(outcome.stored > 0, 'some pushes got through');
   assert.ok(reviews > 0, 'garbage was collected during the race');
 
-  // Every manifest still stored finds every blob it lists, with the right bytes.
+  // Every blob row has its bytes: collection never left a row without them.
   const knex = t.app.db.em.getKnex();
+  assert.deepEqual(await blobRowsWithoutBytes(t.dir, await knex('blobs').select('digest', 'size')), []);
+  // Every manifest still stored finds every blob it lists, with the right bytes.
   const refs: { path: string; digest: string; size: number }[] = await knex('manifest_blobs as mb')
     .join('manifests as m', 'm.id', 'mb.manifest_id')
     .join('container_repositories as r', 'r.id', 'm.repository_id')

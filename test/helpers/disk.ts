@@ -24,3 +24,23 @@ export function storedBlobs(dir: string): { files: number; bytes: number } {
   walk(join(dir, 'storage', 'blobs'));
   return out;
 }
+
+/** Blob rows whose bytes are missing or of another size on disk (must always be none). */
+export async function blobRowsWithoutBytes(
+  dir: string,
+  rows: { digest: string; size: number | string }[],
+): Promise<string[]> {
+  const missing: string[] = [];
+  for (const { digest, size } of rows) {
+    const hex = digest.slice(digest.indexOf(':') + 1);
+    const path = join(dir, 'storage', 'blobs', digest.slice(0, digest.indexOf(':')), hex.slice(0, 2), hex, 'data');
+    let actual: number | undefined;
+    try {
+      actual = statSync(path).size;
+    } catch {
+      actual = undefined;
+    }
+    if (actual !== Number(size)) missing.push(`${digest} (row says ${size} bytes, disk ${actual ?? 'nothing'})`);
+  }
+  return missing;
+}
