@@ -147,23 +147,28 @@ export class GarbageCollector {
     return true;
   }
 
-  /** Deletes the blob (row, links, bytes) if it is still garbage; the bytes freed when it did. */
+  /**
+   * Deletes the blob (row, links, bytes) if it is still garbage; the bytes freed when it did. The queue row
+   * goes only after the bytes: if the process dies between the commit and the unlink, the next review finds
+   * the row gone and the bytes orphaned, and deletes them then (safe: no row means nobody can see them, and
+   * holding the blob's lock means no publication is between moving them in and recording them).
+   */
   private async reviewBlob(digest: string): Promise<number | undefined> {
-    const { knex, store, metrics, driver, locks } = this.deps;
+    const { knex, store, metrics, locks } = this.deps;
     return locks.run(blobLockKey(digest), async () => {
-      const gone = await retryConflicts(() =>
+      const outcome = await retryConflicts(() =>
         knex.transaction(async (trx) => {
           const queued = await this.forUpdate(
             trx('gc_blob_review_queue').first('review_after').where('digest', digest),
           );
           if (!queued || toMs(queued.review_after) > store.clock()) return undefined; // postponed meanwhile
-          await trx('gc_blob_review_queue').where('digest', digest).delete();
           const blob = await this.forUpdate(trx('blobs').first('id', 'size').where('digest', digest));
-          if (!blob) return undefined;
+          if (!blob) return { orphan: true as const };
           const used =
             (await trx('manifest_blobs').first('blob_id').where('blob_id', blob.id)) ??
             (await trx('dependency_proxy_blobs').first('blob_id').where('blob_id', blob.id));
           if (used) {
+            await trx('gc_blob_review_queue').where('digest', digest).delete();
             metrics.reviews.inc('kept');
             return undefined;
           }
@@ -172,21 +177,30 @@ export class GarbageCollector {
             .where('blob_id', blob.id);
           await trx('repository_blobs').where('blob_id', blob.id).delete();
           await trx('blobs').where('id', blob.id).delete();
-          return { size: Number(blob.size), repositories: links.map((l) => l.repository_id) };
+          return { orphan: false as const, repositories: links.map((l) => l.repository_id) };
         }),
       );
-      if (!gone) return undefined;
-      for (const id of gone.repositories) store.invalidate?.(id);
-      const path = blobDataPath(parseDigest(digest));
-      const stat = await driver.stat(path).catch(() => undefined);
-      // The blob's directory (blobs/<alg>/<xx>/<hex>), not only its data file.
-      await driver.delete(path.slice(0, -'/data'.length));
-      const bytes = stat?.size ?? 0;
+      if (!outcome) return undefined;
+      if (!outcome.orphan) for (const id of outcome.repositories) store.invalidate?.(id);
+      const bytes = await this.deleteBytes(digest);
+      await knex('gc_blob_review_queue').where('digest', digest).delete();
+      if (outcome.orphan) {
+        if (bytes === undefined) return undefined; // nothing was left to do
+        this.deps.log.info({ digest, bytes }, 'garbage collection: deleted bytes a crash left without a row');
+      }
       metrics.reviews.inc('deleted');
       metrics.deleted.inc('blob');
-      metrics.freedBytes.inc('', bytes);
-      return bytes;
+      metrics.freedBytes.inc('', bytes ?? 0);
+      return bytes ?? 0;
     });
+  }
+
+  /** Deletes a blob's directory (blobs/<alg>/<xx>/<hex>); its size when there was one. */
+  private async deleteBytes(digest: string): Promise<number | undefined> {
+    const path = blobDataPath(parseDigest(digest));
+    const stat = await this.deps.driver.stat(path).catch(() => undefined);
+    if (stat) await this.deps.driver.delete(path.slice(0, -'/data'.length));
+    return stat?.size;
   }
 
   /** What is waiting for review (due or not). */

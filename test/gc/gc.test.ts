@@ -186,3 +186,21 @@ test('a deleted repository goes through the same path; a dependency-proxy cache 
   assert.equal(purged.bytes, kept.length);
   assert.equal(await knex('blobs').first('id').where('digest', sha256(kept)), undefined);
 });
+
+test('bytes a crash left without a row (between the collector commit and the unlink) are deleted at the next review', async () => {
+  now += 100 * HOUR;
+  await collect(); // what the earlier tests left due
+  const data = randomBytes(7000);
+  await c.pushBlob('gc/app', data);
+  // The state a crash right after the collector's commit leaves: rows gone, queue row and bytes still there.
+  const knex = t.app.db.em.getKnex();
+  const row = await knex('blobs').first('id').where('digest', sha256(data));
+  await knex('repository_blobs').where('blob_id', row.id).delete();
+  await knex('blobs').where('id', row.id).delete();
+  const before = storedBlobs(t.dir);
+  now += 25 * HOUR;
+  const run = await collect();
+  assert.deepEqual([run.blobs, run.bytes], [1, data.length]);
+  assert.deepEqual(storedBlobs(t.dir), { files: before.files - 1, bytes: before.bytes - data.length });
+  assert.deepEqual(await t.app.jobs.garbage.queued(), { manifests: 0, blobs: 0 });
+});
