@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MikroORM, Options } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/knex';
+import type { Knex, SqlEntityManager } from '@mikro-orm/knex';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Database } from '../config/config.js';
 import { ENTITIES } from './entities/index.js';
@@ -52,6 +52,25 @@ function options(db: Database, debug: boolean): Options {
   return { ...common, clientUrl: db.url, pool: { min: 1, max: 10 } };
 }
 
+/**
+ * SQLite transactions start with `BEGIN IMMEDIATE`, taking the write lock up front. With knex's plain
+ * `BEGIN`, a transaction that reads and then writes fails at once with SQLITE_BUSY_SNAPSHOT ("database is
+ * locked", no waiting) when another process (the admin CLI, next to a running server) wrote in between;
+ * taking the lock first makes it wait its turn (busy_timeout) instead. Within one process nothing changes:
+ * berth's pool has one SQLite connection, so its transactions run one at a time anyway. Savepoints (nested
+ * transactions) are untouched: knex calls `begin` only for the outermost one.
+ */
+function beginImmediate(knex: Knex): void {
+  type Trx = { begin(conn: unknown): Promise<unknown>; query(conn: unknown, sql: string): Promise<unknown> };
+  const client = knex.client as { transaction: (...args: unknown[]) => Trx };
+  const create = client.transaction.bind(client);
+  client.transaction = (...args: unknown[]) => {
+    const trx = create(...args);
+    trx.begin = (conn) => trx.query(conn, 'BEGIN IMMEDIATE;');
+    return trx;
+  };
+}
+
 /** Connects and brings the schema up to date. */
 export async function initOrm(db: Database, { debug = false, migrate = true } = {}): Promise<OrmHandle> {
   const opts = options(db, debug);
@@ -67,6 +86,7 @@ export async function initOrm(db: Database, { debug = false, migrate = true } = 
     await knex.raw('PRAGMA synchronous = NORMAL');
     await knex.raw('PRAGMA foreign_keys = ON');
     await knex.raw('PRAGMA busy_timeout = 5000');
+    beginImmediate(knex);
   }
   if (migrate) await orm.getMigrator().up();
   return { orm, dialect: dialectOf(db), em };
