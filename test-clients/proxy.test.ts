@@ -18,6 +18,7 @@ import {
   UpdateDependencyProxySettingsDocument,
 } from '../test/__generated__/graphql.js';
 import { identity, namespaces, PASSWORD, user } from '../test/auth/helpers.js';
+import { storedBlobs } from '../test/helpers/disk.js';
 import { bearer, graphql } from '../test/helpers/graphql-client.js';
 import { type Credentials, OciClient, pushMultiArch, ROOT } from '../test/helpers/oci-client.js';
 import { startTestApp, type TestApp } from '../test/helpers/test-app.js';
@@ -528,6 +529,13 @@ describe('GraphQL: settings, TTL policy, cache contents, purges', () => {
         0,
         'day 8: evicted',
       );
+      // Evicted blobs go to garbage collection: a day later, those no other cache or image holds are
+      // deleted from storage, bytes and all.
+      const before = storedBlobs(t.dir).bytes;
+      clockOffset = 8 * 24 * HOUR + 25 * HOUR;
+      const run = await t.app.jobs.collectGarbage();
+      assert.ok(run.blobs > 0, 'evicted blobs were collected');
+      assert.equal(before - storedBlobs(t.dir).bytes, run.bytes, 'bytes on disk dropped by what was reported');
     } finally {
       clockOffset = 0;
     }
