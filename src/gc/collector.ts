@@ -32,6 +32,8 @@ import type { StorageDriver } from '../storage/driver.js';
 
 /** Queue rows read per pass. */
 const BATCH = 500;
+/** A review that failed is tried again this much later. */
+const RETRY_AFTER_MS = 60 * 60 * 1000;
 
 export interface GcResult {
   manifests: number;
@@ -90,14 +92,19 @@ export class GarbageCollector {
         .where('review_after', '<=', this.now())
         .orderBy('review_after')
         .limit(BATCH);
-      for (const { manifest_id } of manifests) if (await this.reviewManifest(manifest_id)) total.manifests++;
+      for (const { manifest_id } of manifests) {
+        const deleted = await this.failSafe('gc_manifest_review_queue', 'manifest_id', manifest_id, () =>
+          this.reviewManifest(manifest_id),
+        );
+        if (deleted) total.manifests++;
+      }
       const blobs: { digest: string }[] = await knex('gc_blob_review_queue')
         .select('digest')
         .where('review_after', '<=', this.now())
         .orderBy('review_after')
         .limit(BATCH);
       for (const { digest } of blobs) {
-        const freed = await this.reviewBlob(digest);
+        const freed = await this.failSafe('gc_blob_review_queue', 'digest', digest, () => this.reviewBlob(digest));
         if (freed !== undefined) {
           total.blobs++;
           total.bytes += freed;
@@ -107,6 +114,29 @@ export class GarbageCollector {
     }
     if (total.manifests + total.blobs > 0) this.deps.log.info(total, 'garbage collection: deleted');
     return total;
+  }
+
+  /**
+   * Runs one review; when it fails (storage unreachable, say), logs it and postpones that review by
+   * RETRY_AFTER_MS, so one stuck object never holds up the queue behind it.
+   */
+  private async failSafe<T>(
+    queue: string,
+    key: string,
+    value: string | number,
+    review: () => Promise<T>,
+  ): Promise<T | undefined> {
+    try {
+      return await review();
+    } catch (err) {
+      this.deps.log.error({ err, [key]: value }, 'garbage collection: review failed; postponed');
+      await this.deps
+        .knex(queue)
+        .where(key, value)
+        .update({ review_after: dbTime(this.deps.dialect, this.deps.store.clock() + RETRY_AFTER_MS) })
+        .catch(() => undefined);
+      return undefined;
+    }
   }
 
   /** Deletes the manifest if it is still garbage; true when it did. */
