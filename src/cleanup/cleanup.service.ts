@@ -307,6 +307,16 @@ export class CleanupService {
     await this.knex('container_repositories').where('id', repositoryId).update(values);
   }
 
+  /** A run for the scheduler: one project's failure is logged (its statuses say where it stopped), not thrown. */
+  private async runSafely(projectId: number, options: { resume?: boolean; trigger?: string }): Promise<boolean> {
+    try {
+      return (await this.run(projectId, options)).ran;
+    } catch (err) {
+      this.deps.log.error({ err, projectId }, 'cleanup policy run failed; the next tick continues it');
+      return false;
+    }
+  }
+
   /**
    * The scheduler's tick: runs every enabled policy whose time has come (moving its next run one cadence
    * on first, as GitLab does; the instance whose update moves it is the one that runs it), then continues
@@ -327,8 +337,7 @@ export class CleanupService {
         .where({ project_id: p.project_id, next_run_at: p.next_run_at })
         .update({ next_run_at: this.time(nextRun(p.cadence, now)) });
       if (claimed === 0) continue;
-      const r = await this.run(p.project_id, { trigger: 'schedule' });
-      if (r.ran) ran.push(p.project_id);
+      if (await this.runSafely(p.project_id, { trigger: 'schedule' })) ran.push(p.project_id);
     }
     const interrupted: { project_id: number }[] = await this.knex('container_repositories')
       .distinct('project_id')
@@ -336,8 +345,7 @@ export class CleanupService {
       .whereIn('expiration_policy_cleanup_status', [statuses.scheduled, statuses.ongoing, statuses.unfinished]);
     for (const { project_id } of interrupted) {
       if (ran.includes(project_id)) continue;
-      const r = await this.run(project_id, { resume: true });
-      if (r.ran) ran.push(project_id);
+      if (await this.runSafely(project_id, { resume: true })) ran.push(project_id);
     }
     return ran;
   }
