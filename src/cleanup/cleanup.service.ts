@@ -122,24 +122,44 @@ export class CleanupService {
 
   /** The project's policy: saved, or GitLab's defaults (`createdAt`/`updatedAt` then the project's creation). */
   async policy(projectId: number): Promise<Policy & { saved: boolean }> {
-    const row = await this.knex('container_expiration_policies').first('*').where('project_id', projectId);
-    if (!row) {
-      const project = await this.knex('projects').first('created_at').where('id', projectId);
-      const created = toDate(project?.created_at ?? this.now());
-      return { ...DEFAULT_POLICY, nextRunAt: null, createdAt: created, updatedAt: created, saved: false };
+    return (await this.policies([projectId])).get(projectId) as Policy & { saved: boolean };
+  }
+
+  /** The policies of several projects, in two statements (GraphQL lists ask for many at once). */
+  async policies(projectIds: readonly number[]): Promise<Map<number, Policy & { saved: boolean }>> {
+    const out = new Map<number, Policy & { saved: boolean }>();
+    const rows = await this.knex('container_expiration_policies')
+      .select('*')
+      .whereIn('project_id', projectIds as number[]);
+    for (const row of rows) {
+      out.set(Number(row.project_id), {
+        enabled: !!row.enabled,
+        cadence: row.cadence,
+        keepN: row.keep_n ?? null,
+        olderThan: row.older_than ?? null,
+        nameRegex: row.name_regex ?? null,
+        nameRegexKeep: row.name_regex_keep ?? null,
+        nextRunAt: row.next_run_at ? toDate(row.next_run_at) : null,
+        createdAt: toDate(row.created_at),
+        updatedAt: toDate(row.updated_at),
+        saved: true,
+      });
     }
-    return {
-      enabled: !!row.enabled,
-      cadence: row.cadence,
-      keepN: row.keep_n ?? null,
-      olderThan: row.older_than ?? null,
-      nameRegex: row.name_regex ?? null,
-      nameRegexKeep: row.name_regex_keep ?? null,
-      nextRunAt: row.next_run_at ? toDate(row.next_run_at) : null,
-      createdAt: toDate(row.created_at),
-      updatedAt: toDate(row.updated_at),
-      saved: true,
-    };
+    const unsaved = projectIds.filter((id) => !out.has(id));
+    if (unsaved.length > 0) {
+      const projects = await this.knex('projects').select('id', 'created_at').whereIn('id', unsaved);
+      for (const p of projects) {
+        const created = toDate(p.created_at);
+        out.set(Number(p.id), {
+          ...DEFAULT_POLICY,
+          nextRunAt: null,
+          createdAt: created,
+          updatedAt: created,
+          saved: false,
+        });
+      }
+    }
+    return out;
   }
 
   /**

@@ -65,7 +65,7 @@ export async function graphqlContext(services: GraphQLServices, headers: Incomin
   const bearer = header && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
   const privateToken = headers['private-token'];
   const secret = bearer ?? (typeof privateToken === 'string' ? privateToken : undefined);
-  const loaders = createLoaders(new RegistryReadModel(services.db.em.getKnex(), services.db.dialect));
+  const loaders = createLoaders(new RegistryReadModel(services.db.em.getKnex(), services.db.dialect), services.cleanup);
   if (!services.publicUrlSet && headers.host) services = { ...services, publicUrl: `http://${headers.host}` };
   if (!secret) return { ...services, caller: ANONYMOUS, loaders };
   const token = await services.identity().apiToken(secret);

@@ -5,6 +5,7 @@
  * statement-count test in test/graphql/n-plus-one.test.ts holds it to that).
  */
 import DataLoader from 'dataloader';
+import type { CleanupService, Policy } from '../cleanup/cleanup.service.js';
 import type {
   ProjectRow,
   RegistryReadModel,
@@ -30,6 +31,8 @@ export interface Referrer {
 }
 
 export interface Loaders {
+  /** A project's cleanup policy (saved or GitLab's defaults), by project id. */
+  expirationPolicy: DataLoader<number, (Policy & { saved: boolean }) | undefined>;
   /** Name, path and creation time of a project, by id. */
   project: DataLoader<number, ProjectRow | undefined>;
   /** The repositories of a project (with tag counts), by project id. */
@@ -65,7 +68,7 @@ async function byGroup<K, V>(
   return keys.map((k) => answers.get(k) as V);
 }
 
-export function createLoaders(model: RegistryReadModel): Loaders {
+export function createLoaders(model: RegistryReadModel, cleanup?: Pick<CleanupService, 'policies'>): Loaders {
   const computed = new Map<string, Promise<unknown>>();
   return {
     once<T>(key: string, load: () => Promise<T>): Promise<T> {
@@ -76,6 +79,10 @@ export function createLoaders(model: RegistryReadModel): Loaders {
       }
       return pending;
     },
+    expirationPolicy: new DataLoader(async (ids) => {
+      const found = cleanup ? await cleanup.policies(ids) : new Map();
+      return ids.map((id) => found.get(id));
+    }),
     project: new DataLoader(async (ids) => {
       const found = await model.projectRows(ids);
       return ids.map((id) => found.get(id));

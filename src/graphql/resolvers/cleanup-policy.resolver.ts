@@ -77,7 +77,8 @@ export class ProjectCleanupPolicyResolver {
   ): Promise<ContainerTagsExpirationPolicy | null> {
     const info = await ctx.access.projectFor(project.fullPath);
     if (!info || !(await registryRights(ctx, info)).read) return null;
-    const policy = await ctx.cleanup.policy(info.id);
+    const policy = await ctx.loaders.expirationPolicy.load(info.id);
+    if (!policy) return null;
     if (await administers(ctx, project.fullPath)) return full(policy);
     return { enabled: policy.enabled, nextRunAt: policy.nextRunAt ?? undefined };
   }
@@ -92,7 +93,8 @@ export class ProjectCleanupPolicyResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<ContainerExpirationPolicy | null> {
     if (!(await administers(ctx, project.fullPath))) return null;
-    return full(await ctx.cleanup.policy(project.dbId));
+    const policy = await ctx.loaders.expirationPolicy.load(project.dbId);
+    return policy ? full(policy) : null;
   }
 
   @FieldResolver(() => ContainerTagsExpirationPolicyPreview, {
