@@ -145,7 +145,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     access,
     publicUrl: config.publicUrlSet ? config.publicUrl : undefined,
     uploadGraceMs: config.uploadTokenGraceMs,
-    uploadOwner: (id) => store.uploadOwner(id),
+    uploadOwner: (id) => store.uploads.owner(id),
   });
   const blobs = new BlobStore(driver, store);
   const proxyMetrics = new ProxyMetrics();

@@ -48,7 +48,7 @@ export class UploadService {
   /** Opens a session; returns its id. */
   async start(repo: RepositoryRow, owner?: string): Promise<string> {
     const id = randomUUID();
-    await this.store.createUpload(id, repo.id, owner);
+    await this.store.uploads.create(id, repo.id, owner);
     return id;
   }
 
@@ -138,12 +138,12 @@ export class UploadService {
   /** Removes a session and its staged bytes (also used by the purge job). */
   async discard(id: string): Promise<void> {
     this.dropHash(id);
-    await this.store.deleteUpload(id);
+    await this.store.uploads.delete(id);
     await this.driver.delete(uploadDir(id));
   }
 
   private async session(repo: RepositoryRow, id: string): Promise<{ size: number }> {
-    const upload = await this.store.getUpload(id, repo.id);
+    const upload = await this.store.uploads.get(id, repo.id);
     if (!upload) throw new UploadUnknownError(id);
     return upload;
   }
@@ -172,7 +172,7 @@ export class UploadService {
       }
       await writer.commit();
       const next = { hash: state.hash, size: size + hashing.bytes };
-      await this.store.setUploadSize(id, next.size);
+      await this.store.uploads.setSize(id, next.size);
       this.hashes.set(id, next);
       return next;
     } catch (err) {

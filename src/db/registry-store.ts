@@ -9,6 +9,7 @@ import { artifactTypeOf, isForeignLayer } from '../oci/manifest.js';
 import { dbTime, queueBlobDigest, queueBlobs, queueManifests } from './gc-queue.js';
 import type { Dialect } from './orm.js';
 import { retryConflicts } from './sql.js';
+import { UploadSessions } from './upload-sessions.js';
 
 export interface RepositoryRow {
   id: number;
@@ -81,7 +82,11 @@ export class RegistryStore {
   ) {
     this.clock = options.clock ?? Date.now;
     this.gcReviewDelayMs = options.gcReviewDelayMs ?? DEFAULT_GC_REVIEW_DELAY_MS;
+    this.uploads = new UploadSessions(knex, dialect, this.clock);
   }
+
+  /** Upload sessions (db/upload-sessions.ts). */
+  readonly uploads: UploadSessions;
 
   /** When garbage collection may look at something queued now. */
   gcReviewAfter(): Date | number {
@@ -535,49 +540,6 @@ export class RegistryStore {
       .first();
     const manifests = await this.knex('manifests').sum({ total: 'size' }).where('repository_id', repositoryId).first();
     return Number(blobs?.total ?? 0) + Number(manifests?.total ?? 0);
-  }
-
-  // Upload sessions.
-
-  async createUpload(id: string, repositoryId: number, owner?: string): Promise<void> {
-    const now = this.now();
-    await this.knex('uploads').insert({
-      id,
-      repository_id: repositoryId,
-      size: 0,
-      owner: owner ?? null,
-      created_at: now,
-      updated_at: now,
-    });
-  }
-
-  /** Who opened an upload session (see Upload.owner). */
-  async uploadOwner(id: string): Promise<string | undefined> {
-    return (await this.knex('uploads').first('owner').where('id', id))?.owner ?? undefined;
-  }
-
-  async getUpload(id: string, repositoryId: number): Promise<{ size: number } | undefined> {
-    const row = await this.knex('uploads').first('size').where({ id, repository_id: repositoryId });
-    return row && { size: Number(row.size) };
-  }
-
-  async uploadExists(id: string): Promise<boolean> {
-    return (await this.knex('uploads').first('id').where('id', id)) !== undefined;
-  }
-
-  async setUploadSize(id: string, size: number): Promise<void> {
-    await this.knex('uploads').where('id', id).update({ size, updated_at: this.now() });
-  }
-
-  async deleteUpload(id: string): Promise<boolean> {
-    return (await this.knex('uploads').where('id', id).delete()) > 0;
-  }
-
-  /** Upload sessions not touched since `before`. */
-  async staleUploads(before: Date, limit = 500): Promise<string[]> {
-    const cutoff = this.dialect === 'sqlite' ? before.getTime() : before;
-    const rows = await this.knex('uploads').select('id').where('updated_at', '<', cutoff).limit(limit);
-    return rows.map((r: { id: string }) => r.id);
   }
 }
 

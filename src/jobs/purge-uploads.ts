@@ -20,7 +20,7 @@ export async function purgeUploads(deps: {
   const now = deps.now ?? new Date();
   const cutoff = new Date(now.getTime() - deps.maxAgeMs);
   let purged = 0;
-  for (const id of await deps.store.staleUploads(cutoff)) {
+  for (const id of await deps.store.uploads.stale(cutoff)) {
     await deps.uploads.discard(id);
     purged++;
   }
@@ -28,7 +28,7 @@ export async function purgeUploads(deps: {
     const id = dir.slice('_uploads/'.length);
     const info = await deps.driver.stat(`${dir}/data`);
     const old = !info || info.modifiedAt < cutoff;
-    if (old && !(await deps.store.uploadExists(id))) {
+    if (old && !(await deps.store.uploads.exists(id))) {
       await deps.driver.delete(dir);
       purged++;
     }
