@@ -13,7 +13,7 @@ import { Lru } from '../cache/lru.js';
 import { AccessLevel } from '../db/entities/member.entity.js';
 import type { RegistryAccessLevel, Visibility } from '../db/entities/project.entity.js';
 import type { Dialect } from '../db/orm.js';
-import { escapeLike } from '../db/sql.js';
+import { dbTime, escapeLike, toMs } from '../db/sql.js';
 import { type ProxyName, parseProxyName, proxyName } from '../proxy/names.js';
 import {
   type Actor,
@@ -214,7 +214,7 @@ export class AccessService {
 
   /** A timestamp as MikroORM stores it in this dialect. */
   private dialectNow(now: Date): Date | number {
-    return this.dialect === 'sqlite' ? now.getTime() : now;
+    return dbTime(this.dialect, now.getTime());
   }
 
   /** The policy's view of `cred` in `project`. */
@@ -560,10 +560,4 @@ function parseScopes(raw: unknown): string[] {
     }
   }
   return [];
-}
-
-function toMs(v: unknown): number {
-  if (v instanceof Date) return v.getTime();
-  if (typeof v === 'number') return v;
-  return new Date(String(v)).getTime();
 }

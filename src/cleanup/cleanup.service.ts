@@ -12,9 +12,9 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { AccessService } from '../auth/access.service.js';
 import type { Locks } from '../cache/locks.js';
-import { dbTime } from '../db/gc-queue.js';
 import type { Dialect } from '../db/orm.js';
 import type { RegistryStore } from '../db/registry-store.js';
+import { dbTime, toDate } from '../db/sql.js';
 import { ValidationError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
 import { Counter } from '../observability/metrics.js';
@@ -378,10 +378,4 @@ export function toRules(p: Pick<Policy, 'nameRegex' | 'nameRegexKeep' | 'keepN' 
     keepN: p.keepN,
     olderThanMs: olderThanMs(p.olderThan),
   };
-}
-
-function toDate(v: unknown): Date {
-  if (v instanceof Date) return v;
-  if (typeof v === 'number') return new Date(v);
-  return new Date(String(v));
 }

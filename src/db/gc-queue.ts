@@ -6,11 +6,6 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { Dialect } from './orm.js';
 
-/** A timestamp in the column representation of `dialect` (SQLite: ms since the epoch). */
-export function dbTime(dialect: Dialect, ms: number): Date | number {
-  return dialect === 'sqlite' ? ms : new Date(ms);
-}
-
 type Db = Knex | Knex.Transaction;
 
 /** `insert … on conflict (key) do update` keeping the later review time. */

@@ -3,9 +3,9 @@
  * and image, the group's links to content-store blobs, read times, settings, TTL policy and purges.
  */
 import type { Knex } from '@mikro-orm/knex';
-import { dbTime, queueBlobs } from './gc-queue.js';
+import { queueBlobs } from './gc-queue.js';
 import type { Dialect } from './orm.js';
-import { isForeignKeyViolation } from './sql.js';
+import { dbTime, isForeignKeyViolation, toDate } from './sql.js';
 
 export interface CachedManifest {
   id: number;
@@ -34,10 +34,6 @@ export interface TtlPolicy {
   updatedAt?: Date;
 }
 
-function toDate(v: unknown): Date {
-  return v instanceof Date ? v : new Date(typeof v === 'number' ? v : String(v));
-}
-
 export class ProxyStore {
   constructor(
     private readonly knex: Knex,
@@ -48,7 +44,7 @@ export class ProxyStore {
 
   /** A timestamp as MikroORM stores it in this dialect. */
   private time(d: Date = new Date()): Date | number {
-    return this.dialect === 'sqlite' ? d.getTime() : d;
+    return dbTime(this.dialect, d.getTime());
   }
 
   /** A cached tag with the manifest it points at, in one statement (a warm tag pull's lookup). */

@@ -3,7 +3,7 @@
  * counts and last update, tags with their manifests and sizes). Answered from the database, never storage.
  */
 import type { Knex } from '@mikro-orm/knex';
-import { escapeLike } from './sql.js';
+import { dbTime, escapeLike, toDate } from './sql.js';
 
 export interface RepositoryListRow {
   id: number;
@@ -69,10 +69,6 @@ function filterTags(q: Knex.QueryBuilder, filter: Pick<TagPageArgs, 'name' | 'ex
   return q;
 }
 
-export function toDate(v: unknown): Date {
-  return v instanceof Date ? v : new Date(typeof v === 'number' ? v : String(v));
-}
-
 export interface TagPageArgs {
   /** Substring of the tag name (case-insensitive). */
   name?: string | null;
@@ -130,7 +126,7 @@ export class RegistryReadModel {
     const asc = args.sort.endsWith('_ASC');
     const backward = (args.last ?? null) !== null && (args.first ?? null) === null;
     const limit = Math.max(0, Math.min(backward ? (args.last as number) : (args.first ?? args.max), args.max));
-    const time = (ms: number) => (this.dialect === 'sqlite' ? ms : new Date(ms));
+    const time = (ms: number) => dbTime(this.dialect, ms);
     /** Rows strictly beyond `cursor` in direction `forward` of the requested order. */
     const beyond = (q: Knex.QueryBuilder, cursor: string, forward: boolean) => {
       const key = parseCursor(cursor);

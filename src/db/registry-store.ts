@@ -6,9 +6,9 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { ParsedManifest } from '../oci/manifest.js';
 import { artifactTypeOf, isForeignLayer } from '../oci/manifest.js';
-import { dbTime, queueBlobDigest, queueBlobs, queueManifests } from './gc-queue.js';
+import { queueBlobDigest, queueBlobs, queueManifests } from './gc-queue.js';
 import type { Dialect } from './orm.js';
-import { retryConflicts } from './sql.js';
+import { dbTime, retryConflicts } from './sql.js';
 import { UploadSessions } from './upload-sessions.js';
 
 export interface RepositoryRow {

@@ -1,4 +1,5 @@
 /** Small SQL helpers shared by the hand-written knex queries. */
+import type { Dialect } from './orm.js';
 
 /** Escapes LIKE's wildcards (`%`, `_`) and the escape character itself (`\`); use with `escape '\'`. */
 export function escapeLike(value: string): string {
@@ -37,4 +38,19 @@ export async function retryConflicts<T>(work: () => Promise<T>, attempts = 5): P
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * i));
     }
   }
+}
+
+/** A timestamp in the column representation of `dialect` (SQLite: ms since the epoch). */
+export function dbTime(dialect: Dialect, ms: number): Date | number {
+  return dialect === 'sqlite' ? ms : new Date(ms);
+}
+
+/** A timestamp column as read back: a Date (pg), ms since the epoch (SQLite) or a string. */
+export function toDate(v: unknown): Date {
+  return v instanceof Date ? v : new Date(typeof v === 'number' ? v : String(v));
+}
+
+/** The same, as ms since the epoch. */
+export function toMs(v: unknown): number {
+  return toDate(v).getTime();
 }

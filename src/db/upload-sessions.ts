@@ -4,8 +4,8 @@
  * (content/upload-service.ts); RegistryStore.commitBlob ends a session in the transaction that records its blob.
  */
 import type { Knex } from '@mikro-orm/knex';
-import { dbTime } from './gc-queue.js';
 import type { Dialect } from './orm.js';
+import { dbTime } from './sql.js';
 
 export class UploadSessions {
   constructor(

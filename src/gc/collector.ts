@@ -21,10 +21,9 @@ import type { Knex } from '@mikro-orm/knex';
 import type { Locks } from '../cache/locks.js';
 import { blobDataPath } from '../content/paths.js';
 import { blobLockKey } from '../content/publish.js';
-import { dbTime } from '../db/gc-queue.js';
 import type { Dialect } from '../db/orm.js';
 import type { RegistryStore } from '../db/registry-store.js';
-import { retryConflicts } from '../db/sql.js';
+import { dbTime, retryConflicts, toMs } from '../db/sql.js';
 import type { Logger } from '../observability/logger.js';
 import { Counter } from '../observability/metrics.js';
 import { parseDigest } from '../oci/digest.js';
@@ -240,10 +239,4 @@ export class GarbageCollector {
     const [b] = await knex('gc_blob_review_queue').count({ n: '*' });
     return { manifests: Number(m?.n ?? 0), blobs: Number(b?.n ?? 0) };
   }
-}
-
-function toMs(v: unknown): number {
-  if (v instanceof Date) return v.getTime();
-  if (typeof v === 'number') return v;
-  return new Date(String(v)).getTime();
 }

@@ -1,7 +1,7 @@
 /** `group(fullPath)` and the registry over a group and its subgroups (`Group.containerRepositories`). */
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Visibility } from '../../db/entities/project.entity.js';
-import { toDate } from '../../db/registry-read-model.js';
+import { toDate } from '../../db/sql.js';
 import type { GraphQLContext } from '../context.js';
 import { toGlobalId } from '../global-id.js';
 import { registryRights, toRepository, visibleProject } from '../loaders.js';
