@@ -132,8 +132,12 @@ export class FilesystemDriver implements StorageDriver {
   }
 }
 
-/** Bytes written between two early-writeback requests on one file. */
-const WRITEBACK_EVERY = 32 << 20;
+/**
+ * Bytes written between two early-writeback requests on one file. 8 MiB rather than 32: a 30 MiB layer
+ * (typical) then starts going to disk while it is still arriving, and the fsync at its PUT drops from
+ * ~15 ms to ~2 ms (measured with skopeo pushes of 3×30 MiB; 1 GiB uploads end no later either).
+ */
+const WRITEBACK_EVERY = 8 << 20;
 
 /**
  * Early writeback: asks the kernel to start writing `file`'s dirty pages now, in the background, through
