@@ -121,12 +121,14 @@ export interface ProxyBenchInput {
   first: { name: string; layout: Layout };
   second: { name: string; layout: Layout };
   third: { name: string; layout: Layout };
+  /** A small image pulled once through each proxy before anything is timed (see measureProxy). */
+  warmup: { name: string; layout: Layout };
   /** A berth project pull of the first image's size class, for the warm-pull baseline (s). */
   localBerthPull?: number;
 }
 
 export async function measureProxy(input: ProxyBenchInput, log: (s: string) => void): Promise<ProxyRow[]> {
-  const { tmp, upstream, relay, berthProxy, drProxy, first, second, third } = input;
+  const { tmp, upstream, relay, berthProxy, drProxy, first, second, third, warmup } = input;
   const via = (server: RegistryServer, name: string) =>
     server === berthProxy ? `${input.group}/dependency_proxy/containers/${name}` : name;
   const rows: ProxyRow[] = [];
@@ -178,6 +180,10 @@ export async function measureProxy(input: ProxyBenchInput, log: (s: string) => v
     [drProxy, 'dockerRegistry'],
   ] as const) {
     try {
+      // "Cold" means not in the cache, not a process that has served nothing yet: one untimed pull of
+      // another, small image first (each server loads its HTTP client, opens its upstream connection and
+      // compiles its proxy path once, as a running one long has), then the cold pull of image 1.
+      await skopeoPull(server, via(server, warmup.name), warmup.layout, join(tmp, `p-warmup-${key}`));
       const c = await skopeoPull(server, via(server, first.name), first.layout, join(tmp, `p-cold-${key}`));
       cold[key] = c;
       warm[key] = await skopeoPull(server, via(server, first.name), first.layout, join(tmp, `p-warm-${key}`));

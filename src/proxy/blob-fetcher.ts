@@ -18,7 +18,7 @@ import { LocalLocks, type Locks } from '../cache/locks.js';
 import { blobDataPath } from '../content/paths.js';
 import { publishBlob } from '../content/publish.js';
 import type { Digest } from '../oci/digest.js';
-import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
+import { type FileSource, PathNotFoundError, type StorageDriver } from '../storage/driver.js';
 import { type FetchCoordinator, type Lease, LocalFetchCoordinator } from './fetch-coordinator.js';
 import { type BlobStream, UpstreamError } from './upstream.js';
 
@@ -232,32 +232,53 @@ export class BlobFetcher {
    * resolves when all was written, rejects (having destroyed nothing) when the fetch failed.
    */
   async pipeTo(fetch: BlobFetch, destination: Writable, offset = 0): Promise<void> {
-    let pos = offset;
-    for (;;) {
-      if (fetch.state === 'failed') throw fetch.error ?? new Error('upstream fetch failed');
-      const complete = fetch.state === 'done' || fetch.verified;
-      const end = complete ? (fetch.size ?? fetch.written) : heldBack(fetch);
-      // While the fill runs, copy in steps of at least STEP bytes (the first bytes at once): with dozens of
-      // readers, waking each for every small upstream chunk costs more than the bytes themselves.
-      if (pos < end && (complete || pos === offset || end - pos >= STEP)) {
-        pos += await this.copy(fetch, pos, end - 1, destination);
-        continue;
+    const reader: Follower = { fetch, destination };
+    try {
+      let pos = offset;
+      for (;;) {
+        if (fetch.state === 'failed') throw fetch.error ?? new Error('upstream fetch failed');
+        const complete = fetch.state === 'done' || fetch.verified;
+        const end = complete ? (fetch.size ?? fetch.written) : heldBack(fetch);
+        // While the fill runs, copy in steps of at least STEP bytes (the first bytes at once): with dozens of
+        // readers, waking each for every small upstream chunk costs more than the bytes themselves.
+        if (pos < end && (complete || pos === offset || end - pos >= STEP)) {
+          pos += await this.copy(reader, pos, end - 1);
+          continue;
+        }
+        if (complete && pos >= end) return;
+        await fetch.changed();
       }
-      if (complete && pos >= end) return;
-      await fetch.changed();
+    } finally {
+      await reader.source?.close().catch(() => undefined);
     }
   }
 
-  /** Copies [start, end] from wherever the bytes are now (staging, or their final place once published). */
-  private async copy(fetch: BlobFetch, start: number, end: number, destination: Writable): Promise<number> {
+  /**
+   * Copies [start, end] from wherever the bytes are now (staging, or their final place once published).
+   * With a driver that can hold a file open (the filesystem), each reader opens it once and sends every
+   * step through the same descriptor and buffers: 60 readers of a fill in steps of 256 KiB otherwise open,
+   * stat and close the file 120 times per 30 MiB each, and allocate two fresh 1 MiB buffers every time.
+   */
+  private async copy(reader: Follower, start: number, end: number): Promise<number> {
+    const { fetch, destination } = reader;
+    if (this.driver.openSource) {
+      reader.source ??= await this.whereBytesAre(fetch, (path) => this.driver.openSource!(path));
+      await reader.source.send(destination, start, end);
+      return end - start + 1;
+    }
+    return this.whereBytesAre(fetch, (path) => this.send(path, start, end, destination));
+  }
+
+  /** `use` on the staging file, or, when it is gone because the fill was published meanwhile, on the blob. */
+  private async whereBytesAre<T>(fetch: BlobFetch, use: (path: string) => Promise<T>): Promise<T> {
     try {
-      return await this.send(fetch.stagingPath, start, end, destination);
+      return await use(fetch.stagingPath);
     } catch (err) {
       // Not there: published meanwhile (moved to its content-addressed place), or failed.
       if (!(err instanceof PathNotFoundError)) throw err;
       if (!fetch.isFinished) await fetch.finished;
       if (fetch.state !== 'done') throw fetch.error ?? err;
-      return this.send(blobDataPath(fetch.digest), start, end, destination);
+      return use(blobDataPath(fetch.digest));
     }
   }
 
@@ -276,8 +297,15 @@ export class BlobFetcher {
   }
 }
 
+/** One client reading a fetch, and the file it holds open for that (when the driver can). */
+interface Follower {
+  fetch: BlobFetch;
+  destination: Writable;
+  source?: FileSource;
+}
+
 /** The least a reader copies at a time while the fill is running. */
-const STEP = 256 * 1024;
+const STEP = 1024 * 1024;
 
 /** How far readers may go before the digest is checked: one byte short of the end. */
 function heldBack(fetch: BlobFetch): number {

@@ -47,6 +47,19 @@ export interface WriteOptions {
   durable?: boolean;
 }
 
+/**
+ * A file held open for sending ranges again and again: one descriptor and one pair of buffers for all of
+ * them. A dependency-proxy reader following a file that grows (a cache fill in progress) sends each new
+ * range through one, instead of opening the file for every step. Bytes already sent stay readable even
+ * if the file is moved or deleted meanwhile (POSIX keeps an open file alive).
+ */
+export interface FileSource {
+  /** Writes bytes [start, end] of the file as it is now into `destination` (not ended), as sendTo does. */
+  send(destination: Writable, start: number, end: number): Promise<void>;
+  /** Releases the file. Idempotent. */
+  close(): Promise<void>;
+}
+
 export interface StorageDriver {
   readonly name: string;
   /** Size and modification time, or undefined when nothing is stored at `path`. */
@@ -60,6 +73,8 @@ export interface StorageDriver {
    * so serving a layer allocates nothing per chunk). Does not end `destination`.
    */
   sendTo?(path: string, destination: Writable, options?: ReadOptions): Promise<void>;
+  /** Optional, with sendTo: opens `path` for repeated range sends ({@link FileSource}); throws {@link PathNotFoundError}. */
+  openSource?(path: string): Promise<FileSource>;
   /** Opens `path` for writing; see {@link WriteOptions} for resuming. */
   writer(path: string, options?: WriteOptions): Promise<FileWriter>;
   /** Reads a small file whole. */

@@ -154,6 +154,34 @@ export function driverSuite(name: string, create: () => Promise<StorageDriver>):
       await assert.rejects(d.sendTo('s/data', dead));
     });
 
+    test('openSource, when offered, follows a growing file through one handle, across a move', async (t) => {
+      const d = await create();
+      if (!d.openSource) return t.skip(`${name} has no openSource`);
+      const first = randomBytes(1024 * 1024 + 17);
+      const second = randomBytes(2 * 1024 * 1024 + 5);
+      await write(d, 'g/data', first);
+      const chunks: Buffer[] = [];
+      const sink = new Writable({
+        highWaterMark: 1024,
+        write(chunk, _e, cb) {
+          chunks.push(Buffer.from(chunk));
+          setTimeout(cb, 1); // slow: the source's buffers must not be reused before the sink took them
+        },
+      });
+      const source = await d.openSource('g/data');
+      await source.send(sink, 0, 99);
+      await source.send(sink, 100, first.length - 1);
+      // The file grows (a cache fill appending), then is published by a move; the open source reads on.
+      await write(d, 'g/data', second, first.length);
+      await d.move('g/data', 'h/data');
+      await source.send(sink, first.length, first.length + second.length - 1);
+      await source.close();
+      await source.close();
+      assert.deepEqual(Buffer.concat(chunks), Buffer.concat([first, second]));
+      assert.ok(sink.listenerCount('close') <= 1, 'no close listener left behind per range');
+      await assert.rejects(d.openSource('g/data'), PathNotFoundError);
+    });
+
     test('empty files are files', async () => {
       const d = await create();
       await d.putContent('empty', Buffer.alloc(0));

@@ -54,17 +54,22 @@ export class FilesystemDriver implements StorageDriver {
   }
 
   async sendTo(path: string, destination: Writable, options: ReadOptions = {}): Promise<void> {
+    const source = await this.openSource(path);
+    try {
+      const { size } = await source.handle.stat();
+      const offset = options.offset ?? 0;
+      if (offset < 0 || offset > size) throw new InvalidOffsetError(path, offset);
+      await source.send(destination, offset, Math.min(options.end ?? size - 1, size - 1));
+    } finally {
+      await source.close();
+    }
+  }
+
+  async openSource(path: string): Promise<FsFileSource> {
     const handle = await fs.open(this.full(path), 'r').catch((err) => {
       throw isNotFound(err) ? new PathNotFoundError(path) : err;
     });
-    try {
-      const { size } = await handle.stat();
-      const offset = options.offset ?? 0;
-      if (offset < 0 || offset > size) throw new InvalidOffsetError(path, offset);
-      await sendRange(handle, destination, offset, Math.min(options.end ?? size - 1, size - 1));
-    } finally {
-      await handle.close();
-    }
+    return new FsFileSource(handle);
   }
 
   async writer(path: string, options: WriteOptions = {}): Promise<FileWriter> {
@@ -233,34 +238,73 @@ class FsFileWriter implements FileWriter {
 const SEND_CHUNK = 1 << 20;
 
 /**
+ * An open file and the two buffers its ranges are copied through, sized to the largest range asked for
+ * so far (up to 1 MiB): a 4 KiB config costs 8 KiB of buffers, not 2 MiB, and a reader following a
+ * growing file reuses the same pair for every step.
+ */
+class FsFileSource {
+  private buffers: [Buffer, Buffer] | undefined;
+  private closed = false;
+
+  constructor(readonly handle: fs.FileHandle) {}
+
+  async send(destination: Writable, start: number, end: number): Promise<void> {
+    if (end < start) return;
+    const want = Math.min(SEND_CHUNK, end - start + 1);
+    if (!this.buffers || this.buffers[0].length < want)
+      this.buffers = [Buffer.allocUnsafe(want), Buffer.allocUnsafe(want)];
+    await sendRange(this.handle, this.buffers, destination, start, end);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.buffers = undefined;
+    await this.handle.close();
+  }
+}
+
+/**
  * Double-buffered copy from a file into a writable: read into one buffer while the other is being
  * written; a buffer is reused only after its write callback says the destination has taken it.
  */
-async function sendRange(handle: fs.FileHandle, destination: Writable, start: number, end: number): Promise<void> {
-  const buffers = [Buffer.allocUnsafe(SEND_CHUNK), Buffer.allocUnsafe(SEND_CHUNK)];
+async function sendRange(
+  handle: fs.FileHandle,
+  buffers: [Buffer, Buffer],
+  destination: Writable,
+  start: number,
+  end: number,
+): Promise<void> {
+  const size = buffers[0].length;
   const inFlight: Promise<void>[] = [Promise.resolve(), Promise.resolve()];
+  let onClose: (() => void) | undefined;
   const closed = new Promise<never>((_, reject) => {
-    const onClose = () => reject(new Error('destination closed before the file was sent'));
+    onClose = () => reject(new Error('destination closed before the file was sent'));
     if (destination.destroyed) onClose();
     destination.once('close', onClose);
   });
   closed.catch(() => undefined);
-  let position = start;
-  let i = 0;
-  while (position <= end) {
-    await Promise.race([inFlight[i], closed]);
-    const buffer = buffers[i] as Buffer;
-    const { bytesRead } = await handle.read(buffer, 0, Math.min(SEND_CHUNK, end - position + 1), position);
-    if (bytesRead === 0) throw new Error(`file ended at ${position}, before byte ${end}`);
-    const chunk = buffer.subarray(0, bytesRead);
-    inFlight[i] = new Promise<void>((resolve, reject) =>
-      destination.write(chunk, (err) => (err ? reject(err) : resolve())),
-    );
-    inFlight[i]!.catch(() => undefined);
-    position += bytesRead;
-    i ^= 1;
+  try {
+    let position = start;
+    let i = 0;
+    while (position <= end) {
+      await Promise.race([inFlight[i], closed]);
+      const buffer = buffers[i] as Buffer;
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(size, end - position + 1), position);
+      if (bytesRead === 0) throw new Error(`file ended at ${position}, before byte ${end}`);
+      const chunk = buffer.subarray(0, bytesRead);
+      inFlight[i] = new Promise<void>((resolve, reject) =>
+        destination.write(chunk, (err) => (err ? reject(err) : resolve())),
+      );
+      inFlight[i]!.catch(() => undefined);
+      position += bytesRead;
+      i ^= 1;
+    }
+    await Promise.race([Promise.all(inFlight), closed]);
+  } finally {
+    // A source sends many ranges to one destination: leave no listener behind per range.
+    if (onClose) destination.removeListener('close', onClose);
   }
-  await Promise.race([Promise.all(inFlight), closed]);
 }
 
 function isNotFound(err: unknown): boolean {
