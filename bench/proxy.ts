@@ -15,7 +15,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Layout } from './data.js';
 import type { RegistryServer } from './servers.js';
-import { run } from './util.js';
+import { run, runOk } from './util.js';
+
+/** Flushes dirty pages first, as before every timed transfer in main.ts: earlier phases' writeback must not land in this one. */
+const sync = () => runOk('sync', [], { timeoutMs: 5 * 60_000 });
 
 export interface ProxyRow {
   label: string;
@@ -139,6 +142,7 @@ export async function measureProxy(input: ProxyBenchInput, log: (s: string) => v
 
   // "Direct" goes through the same paced relay: both paths cross the same link to upstream.
   const viaRelay: RegistryServer = { ...upstream, label: 'upstream', host: new URL(relay.url).host };
+  await sync();
   const direct = await skopeoPull(viaRelay, first.name, first.layout, join(tmp, 'p-direct'));
   log(`    direct from upstream: ${direct.toFixed(2)} s`);
   const cold = row({
@@ -184,11 +188,14 @@ export async function measureProxy(input: ProxyBenchInput, log: (s: string) => v
       // another, small image first (each server loads its HTTP client, opens its upstream connection and
       // compiles its proxy path once, as a running one long has), then the cold pull of image 1.
       await skopeoPull(server, via(server, warmup.name), warmup.layout, join(tmp, `p-warmup-${key}`));
+      await sync();
       const c = await skopeoPull(server, via(server, first.name), first.layout, join(tmp, `p-cold-${key}`));
       cold[key] = c;
+      await sync();
       warm[key] = await skopeoPull(server, via(server, first.name), first.layout, join(tmp, `p-warm-${key}`));
       const image = key === 'berth' ? second : third;
       relay.blobGets.clear();
+      await sync();
       const start = performance.now();
       await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
@@ -199,6 +206,7 @@ export async function measureProxy(input: ProxyBenchInput, log: (s: string) => v
       floor[key] = herd[key];
       if (key === 'berth') herd.baseline = c;
       // The same 20 pulls again, now from cache: what 20 skopeo clients cost this machine anyway.
+      await sync();
       const warmStart = performance.now();
       await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
