@@ -39,7 +39,9 @@ export class BlobFetch {
   error?: Error;
   /** Readers that joined this fetch (the first included). */
   readers = 0;
-  private readonly waiting = new Set<() => void>();
+  /** Readers waiting: each until `written` reaches `at`, or any change of state. */
+  private readonly waiting = new Set<{ at: number; wake: () => void }>();
+  private lastState: FetchState = 'starting';
 
   /** Resolves when the fetch is done or failed. */
   readonly finished: Promise<void>;
@@ -57,16 +59,25 @@ export class BlobFetch {
     });
   }
 
-  /** Resolves at the next change of progress or state. */
-  changed(): Promise<void> {
-    return new Promise((resolve) => this.waiting.add(resolve));
+  /**
+   * Resolves at the next change of state (or once verified), or, before that, once `written` reaches
+   * `untilWritten` (default: at the next progress at all). A reader copying in 1 MiB steps so sleeps
+   * through the dozens of small writes in between instead of waking for each.
+   */
+  changed(untilWritten = 0): Promise<void> {
+    return new Promise((wake) => this.waiting.add({ at: untilWritten, wake }));
   }
 
   notify(): void {
     if (this.isFinished) this.settle();
-    const all = [...this.waiting];
-    this.waiting.clear();
-    for (const wake of all) wake();
+    const everyone = this.state !== this.lastState || this.verified;
+    this.lastState = this.state;
+    for (const w of this.waiting) {
+      if (everyone || this.written >= w.at) {
+        this.waiting.delete(w);
+        w.wake();
+      }
+    }
   }
 
   get isFinished(): boolean {
@@ -246,7 +257,7 @@ export class BlobFetcher {
           continue;
         }
         if (complete && pos >= end) return;
-        await fetch.changed();
+        await fetch.changed(pos === offset ? pos + 1 : pos + STEP);
       }
     } finally {
       await reader.source?.close().catch(() => undefined);
