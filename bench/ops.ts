@@ -173,6 +173,8 @@ export class RegistryClient {
     name: string,
     file: { path: string; digest: string; size: number },
     chunk: number,
+    /** The file's bytes, when the caller holds them: chunks are then sent from memory. */
+    bytes?: Buffer,
   ): Promise<number> {
     const t0 = performance.now();
     let session = await this.startUpload(name);
@@ -185,7 +187,9 @@ export class RegistryClient {
           'content-length': end - start + 1,
           'content-range': `${start}-${end}`,
         },
-        body: () => createReadStream(file.path, { start, end, highWaterMark: 1024 * KiB }),
+        body: bytes
+          ? bytes.subarray(start, end + 1)
+          : () => createReadStream(file.path, { start, end, highWaterMark: 1024 * KiB }),
         agent: this.agent,
       });
       expect(res, 202, `chunk ${start}-${end}`);
