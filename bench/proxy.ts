@@ -191,8 +191,16 @@ export async function measureProxy(input: ProxyBenchInput, log: (s: string) => v
       await sync();
       const c = await skopeoPull(server, via(server, first.name), first.layout, join(tmp, `p-cold-${key}`));
       cold[key] = c;
-      await sync();
-      warm[key] = await skopeoPull(server, via(server, first.name), first.layout, join(tmp, `p-warm-${key}`));
+      // Best of 3, as the local pull it is compared with.
+      let bestWarm = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < 3; i++) {
+        await sync();
+        bestWarm = Math.min(
+          bestWarm,
+          await skopeoPull(server, via(server, first.name), first.layout, join(tmp, `p-warm-${key}`)),
+        );
+      }
+      warm[key] = bestWarm;
       const image = key === 'berth' ? second : third;
       relay.blobGets.clear();
       await sync();
