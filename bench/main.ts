@@ -425,7 +425,7 @@ async function main(): Promise<number> {
         log(`    ${t.server.label} ${what} runs: ${runs.map((r) => `${r.toFixed(2)} s`).join(', ')}`);
         return Math.min(...runs);
       };
-      // The bodies come from memory: the kernel here evicts page cache within seconds (DAMON), and reading
+      // The bodies come from memory: the kernel here evicts idle page cache (DAMON), and reading
       // the test file back from disk while uploading measured the client's disk as much as the registry.
       const bigBytes = await readFile(big.path);
       const inMiBs = () =>
