@@ -7,7 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -15,11 +15,12 @@ import { cleanupSection, emptyPostgres, measureCleanup } from './cleanup.js';
 import { buildLayout, type Layout, writeRandomFile } from './data.js';
 import { latencyTable, measureGraphQL } from './graphql.js';
 import { load } from './load.js';
+import { cpuBusy, cpuSeconds, machine, measureDiskFloor, sync } from './machine.js';
 import { MANIFEST_ACCEPT, RegistryClient } from './ops.js';
 import { measureProxy, proxyTable, proxyVerdict, startRelay } from './proxy.js';
 import { failures, markdownTable, type Row, textTable, verdict } from './report.js';
 import { ensurePackages, peakRssMiB, type RegistryServer, startBerth, startDockerRegistry } from './servers.js';
-import { fmtSize, GiB, KiB, MiB, run, runOk, sleep } from './util.js';
+import { fmtSize, GiB, KiB, MiB, run } from './util.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -54,21 +55,6 @@ interface Target {
 
 const log = (s: string) => console.log(s);
 const sec = (ms: number) => ms / 1000;
-
-/** Seconds for dd to write `from` to `to` and fdatasync it, best of UPLOAD_RUNS: what the disk itself allows. */
-async function measureDiskFloor(from: string, to: string): Promise<number> {
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < UPLOAD_RUNS; i++) {
-    await sync();
-    const r = await runOk('dd', [`if=${from}`, `of=${to}`, 'bs=8M', 'conv=fdatasync'], { timeoutMs: 10 * 60_000 });
-    best = Math.min(best, r.ms / 1000);
-    await rm(to, { force: true });
-  }
-  return best;
-}
-
-/** Flushes dirty pages so one registry's writeback does not slow the other's measurement. */
-const sync = () => runOk('sync', [], { timeoutMs: 5 * 60_000 });
 
 async function seedSmallImage(t: Target, small: Buffer, smallDigest: string): Promise<void> {
   await t.client.uploadMonolithic(IMG, { digest: smallDigest, size: small.length, body: small });
@@ -163,52 +149,6 @@ async function skopeoPull(t: Target, layout: Layout, name: string, into: string)
   } finally {
     await rm(into, { recursive: true, force: true });
   }
-}
-
-/** User + system CPU seconds a process has used so far (from /proc/<pid>/stat; 100 ticks per second). */
-async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** The share of all CPUs busy (not idle, not iowait) over `ms`, from /proc/stat. */
-async function cpuBusy(ms: number): Promise<number> {
-  const sample = async () => {
-    const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] as string;
-    const v = line.trim().split(/\s+/).slice(1).map(Number);
-    const idle = (v[3] ?? 0) + (v[4] ?? 0);
-    return { idle, total: v.reduce((a, b) => a + b, 0) };
-  };
-  const a = await sample();
-  await sleep(ms);
-  const b = await sample();
-  return b.total === a.total ? 0 : 1 - (b.idle - a.idle) / (b.total - a.total);
-}
-
-async function machine(): Promise<string[]> {
-  const nproc = (await run('nproc', [], { timeoutMs: 10_000 })).stdout.trim();
-  const dr = (await run('/usr/bin/docker-registry', ['--version'], { timeoutMs: 10_000 })).stdout.trim();
-  const sk = (await run('skopeo', ['--version'], { timeoutMs: 10_000 })).stdout.trim();
-  const commit = (await run('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, timeoutMs: 10_000 })).stdout.trim();
-  const dirty = (
-    await run('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, timeoutMs: 10_000 })
-  ).stdout.trim();
-  const damon = await readFile('/sys/kernel/mm/damon/admin/kdamonds/0/state', 'utf8').then(
-    (v) => v.trim(),
-    () => 'off',
-  );
-  return [
-    `- Machine: ${nproc} cores (\`nproc\` = ${nproc}), ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / GiB).toFixed(1)} GiB RAM`,
-    `- Node ${process.version} (\`node --version\`); ${dr}; ${sk}`,
-    `- berth: commit ${commit || 'unknown'}${dirty ? ' with uncommitted changes in src/' : ''}`,
-    `- Date: ${new Date().toISOString()}`,
-    ...(damon === 'on'
-      ? [
-          '- Note: the kernel runs DAMON proactive reclaim here (kdamond pageout), so page cache of files not read for a few seconds may be evicted; the 1 GiB transfer figures vary noticeably from run to run.',
-        ]
-      : []),
-  ];
 }
 
 function markdown(rows: Row[], header: string[], notes: string[], extra: string[]): string {
@@ -442,7 +382,7 @@ async function main(): Promise<number> {
       await measure(chunkRow, targets, (t) =>
         bestOf(t, 'chunked', () => t.client.uploadChunked(CHUNKED, big, CHUNK, bigBytes)),
       );
-      diskFloor = await measureDiskFloor(big.path, join(tmp, 'dd-floor.bin'));
+      diskFloor = await measureDiskFloor(big.path, join(tmp, 'dd-floor.bin'), UPLOAD_RUNS);
       log(`    disk floor: 1 GiB written and fdatasync'd by dd in ${diskFloor.toFixed(2)} s (best of ${UPLOAD_RUNS})`);
       await measure(bigGetRow, targets, async (t) => {
         await sync();
@@ -609,7 +549,7 @@ async function main(): Promise<number> {
 
     const busyAfter = await cpuBusy(2000);
     const header = [
-      ...(await machine()),
+      ...(await machine(ROOT)),
       ...(diskFloor === undefined
         ? []
         : [

@@ -1,0 +1,65 @@
+/** What the bench knows of the machine it runs on: CPU use, the disk's own write speed, versions. */
+import { readFile, rm } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { GiB, run, runOk, sleep } from './util.js';
+
+/** Flushes dirty pages so one measurement's writeback does not slow the next. */
+export const sync = () => runOk('sync', [], { timeoutMs: 5 * 60_000 });
+
+/** Seconds for dd to write `from` to `to` and fdatasync it, best of `runs`: what the disk itself allows. */
+export async function measureDiskFloor(from: string, to: string, runs: number): Promise<number> {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < runs; i++) {
+    await sync();
+    const r = await runOk('dd', [`if=${from}`, `of=${to}`, 'bs=8M', 'conv=fdatasync'], { timeoutMs: 10 * 60_000 });
+    best = Math.min(best, r.ms / 1000);
+    await rm(to, { force: true });
+  }
+  return best;
+}
+
+/** User + system CPU seconds a process has used so far (from /proc/<pid>/stat; 100 ticks per second). */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The share of all CPUs busy (not idle, not iowait) over `ms`, from /proc/stat. */
+export async function cpuBusy(ms: number): Promise<number> {
+  const sample = async () => {
+    const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] as string;
+    const v = line.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (v[3] ?? 0) + (v[4] ?? 0);
+    return { idle, total: v.reduce((a, b) => a + b, 0) };
+  };
+  const a = await sample();
+  await sleep(ms);
+  const b = await sample();
+  return b.total === a.total ? 0 : 1 - (b.idle - a.idle) / (b.total - a.total);
+}
+
+export async function machine(root: string): Promise<string[]> {
+  const nproc = (await run('nproc', [], { timeoutMs: 10_000 })).stdout.trim();
+  const dr = (await run('/usr/bin/docker-registry', ['--version'], { timeoutMs: 10_000 })).stdout.trim();
+  const sk = (await run('skopeo', ['--version'], { timeoutMs: 10_000 })).stdout.trim();
+  const commit = (await run('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, timeoutMs: 10_000 })).stdout.trim();
+  const dirty = (
+    await run('git', ['status', '--porcelain', '--', 'src'], { cwd: root, timeoutMs: 10_000 })
+  ).stdout.trim();
+  const damon = await readFile('/sys/kernel/mm/damon/admin/kdamonds/0/state', 'utf8').then(
+    (v) => v.trim(),
+    () => 'off',
+  );
+  return [
+    `- Machine: ${nproc} cores (\`nproc\` = ${nproc}), ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / GiB).toFixed(1)} GiB RAM`,
+    `- Node ${process.version} (\`node --version\`); ${dr}; ${sk}`,
+    `- berth: commit ${commit || 'unknown'}${dirty ? ' with uncommitted changes in src/' : ''}`,
+    `- Date: ${new Date().toISOString()}`,
+    ...(damon === 'on'
+      ? [
+          '- Note: the kernel runs DAMON proactive reclaim here (kdamond pageout), so page cache of files not read for a few seconds may be evicted; the 1 GiB transfer figures vary noticeably from run to run.',
+        ]
+      : []),
+  ];
+}
