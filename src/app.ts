@@ -124,7 +124,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     clock: options.clock,
     gcReviewDelayMs: config.gcReviewDelayMs,
   });
-  const hashPool = new HashPool();
+  const hashPool = new HashPool(config.hashThreads);
   const uploads = new UploadService(driver, store, hashPool, locks);
   store.connect(bus);
   const access = new AccessService(db.em.getKnex(), db.dialect, bus);

@@ -100,3 +100,17 @@ test('registry token settings: defaults, and bad values refused with the rule', 
     assert.doesNotMatch(text, /short/, 'the password itself is not echoed');
   }
 });
+
+test('BERTH_HASH_THREADS: unset = chosen at start, 0..16 taken, anything else refused', () => {
+  assert.equal(loadConfig({}).hashThreads, undefined);
+  assert.equal(loadConfig({ BERTH_HASH_THREADS: '0' }).hashThreads, 0);
+  assert.equal(loadConfig({ BERTH_HASH_THREADS: '3' }).hashThreads, 3);
+  for (const bad of ['-1', '1.5', 'two', '17']) {
+    assert.throws(
+      () => loadConfig({ BERTH_HASH_THREADS: bad }),
+      (err: unknown) =>
+        err instanceof ConfigError && /BERTH_HASH_THREADS="[^"]+" must be a whole number/.test(err.message),
+      bad,
+    );
+  }
+});

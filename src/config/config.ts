@@ -53,6 +53,8 @@ export interface Config {
   gcReviewDelayMs: number;
   /** BERTH_GC_INTERVAL: how often garbage collection and due cleanup policies run. Default 1m; 0 = never (run them with the CLI). */
   gcIntervalMs: number;
+  /** BERTH_HASH_THREADS: threads that hash uploads; 0 = on the event loop; unset = chosen at start by the CPU's SHA-256 speed. */
+  hashThreads?: number;
 }
 
 export class ConfigError extends Error {
@@ -123,6 +125,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const gcReviewDelayMs = parseDuration('BERTH_GC_REVIEW_DELAY', get('BERTH_GC_REVIEW_DELAY') ?? '24h', problems);
   const gcIntervalMs = parseDuration('BERTH_GC_INTERVAL', get('BERTH_GC_INTERVAL') ?? '1m', problems);
   if (gcIntervalMs > 0 && gcIntervalMs < 1000) problems.push('BERTH_GC_INTERVAL must be 0 (off) or at least 1s');
+  const hashThreadsRaw = get('BERTH_HASH_THREADS');
+  const hashThreads = hashThreadsRaw === undefined ? undefined : Number(hashThreadsRaw);
+  if (hashThreads !== undefined && !(Number.isInteger(hashThreads) && hashThreads >= 0 && hashThreads <= 16)) {
+    problems.push(`BERTH_HASH_THREADS="${hashThreadsRaw}" must be a whole number from 0 (hash on the event loop) to 16`);
+  }
   const proxyUpstreams = new Map<string, string>();
   for (const pair of (get('BERTH_PROXY_UPSTREAMS') ?? '')
     .split(',')
@@ -161,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     proxyStaleIfErrorMs,
     gcReviewDelayMs,
     gcIntervalMs,
+    hashThreads,
     mirrorGroup: get('BERTH_MIRROR_GROUP'),
     proxyUpstreams,
     secretsKey,

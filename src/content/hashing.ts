@@ -1,6 +1,6 @@
 /** Streams that hash what flows through them. */
 import { Transform, type TransformCallback } from 'node:stream';
-import type { RemoteHash } from './hasher.js';
+import type { StreamHash } from './hasher.js';
 
 /**
  * Passes bytes through unchanged, feeding `hash` (on the hashing thread) and counting them. When the
@@ -9,7 +9,7 @@ import type { RemoteHash } from './hasher.js';
 export class HashingTransform extends Transform {
   bytes = 0;
 
-  constructor(private readonly hash: RemoteHash) {
+  constructor(private readonly hash: StreamHash) {
     super({ highWaterMark: 1 << 20 });
   }
 

@@ -16,7 +16,7 @@ import type { RegistryStore, RepositoryRow } from '../db/registry-store.js';
 import type { Digest, DigestAlgorithm } from '../oci/digest.js';
 import type { StorageDriver } from '../storage/driver.js';
 import { DigestMismatchError, RangeMismatchError, SizeMismatchError, UploadUnknownError } from './errors.js';
-import type { HashPool, RemoteHash } from './hasher.js';
+import type { HashPool, StreamHash } from './hasher.js';
 import { HashingTransform } from './hashing.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { uploadDataPath, uploadDir } from './paths.js';
@@ -30,7 +30,7 @@ export interface ChunkOptions {
 }
 
 interface HashState {
-  hash: RemoteHash;
+  hash: StreamHash;
   size: number;
 }
 
@@ -203,7 +203,7 @@ export class UploadService {
   }
 
   /** Hashes the first `size` staged bytes from storage. */
-  private async rehash(id: string, size: number, algorithm: DigestAlgorithm): Promise<RemoteHash> {
+  private async rehash(id: string, size: number, algorithm: DigestAlgorithm): Promise<StreamHash> {
     const hash = this.hashPool.create(algorithm);
     try {
       if (size > 0) {
