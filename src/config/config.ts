@@ -128,7 +128,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const hashThreadsRaw = get('BERTH_HASH_THREADS');
   const hashThreads = hashThreadsRaw === undefined ? undefined : Number(hashThreadsRaw);
   if (hashThreads !== undefined && !(Number.isInteger(hashThreads) && hashThreads >= 0 && hashThreads <= 16)) {
-    problems.push(`BERTH_HASH_THREADS="${hashThreadsRaw}" must be a whole number from 0 (hash on the event loop) to 16`);
+    problems.push(
+      `BERTH_HASH_THREADS="${hashThreadsRaw}" must be a whole number from 0 (hash on the event loop) to 16`,
+    );
   }
   const proxyUpstreams = new Map<string, string>();
   for (const pair of (get('BERTH_PROXY_UPSTREAMS') ?? '')
