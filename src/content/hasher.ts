@@ -117,6 +117,14 @@ const INLINE_ABOVE = 1 << 30;
  * (SHA instructions), otherwise one per spare core, 1 to 4. Measured once, on 4 MiB (~2 ms or ~10 ms).
  */
 export function defaultHashThreads(): number {
+  measuredThreads ??= measureHashThreads();
+  return measuredThreads;
+}
+
+/** The CPU does not change while the process runs: measured once, however many pools are built. */
+let measuredThreads: number | undefined;
+
+function measureHashThreads(): number {
   const data = Buffer.alloc(4 << 20, 0x5a);
   // A first, untimed run: the timed one then measures hashing, not first-call set-up.
   createHash('sha256')

@@ -3,8 +3,8 @@ import { Transform, type TransformCallback } from 'node:stream';
 import type { StreamHash } from './hasher.js';
 
 /**
- * Passes bytes through unchanged, feeding `hash` (on the hashing thread) and counting them. When the
- * hashing thread falls behind, this stream stops taking input until it catches up.
+ * Passes bytes through unchanged, feeding `hash` (inline or on a hashing thread) and counting them. When
+ * a hashing thread falls behind, this stream stops taking input until it catches up.
  */
 export class HashingTransform extends Transform {
   bytes = 0;
