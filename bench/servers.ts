@@ -31,11 +31,12 @@ async function commandExists(name: string): Promise<boolean> {
   }
 }
 
-/** Installs docker-registry and skopeo from Debian when either is missing. */
+/** Installs docker-registry, skopeo and curl from Debian when any is missing. */
 export async function ensurePackages(): Promise<void> {
   const missing: string[] = [];
   if (!(await commandExists(DOCKER_REGISTRY_BIN))) missing.push('docker-registry');
   if (!(await commandExists('skopeo'))) missing.push('skopeo');
+  if (!(await commandExists('curl'))) missing.push('curl');
   if (missing.length === 0) return;
   console.log(`installing ${missing.join(', ')} with apt-get …`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
