@@ -248,6 +248,33 @@ describe('blobs, streamed and coalesced', () => {
     assert.equal(hub.requests.length, 0, 'warm pulls never reach upstream');
   });
 
+  test('clients that join a fill late read what is already written from the file, then follow it in memory', async () => {
+    // 12 MiB at 6 MiB/s: clients joining after ~1 s start more than the 4 MiB berth keeps in memory behind
+    // the head, so they read the staging file first, then catch up with the chunks upstream is sending.
+    const img = await hub.pusher().pushImage('someorg/late', '1', { layers: 1, layerSize: 12 * 1024 * 1024 });
+    const layer = img.layers[0]!;
+    reset();
+    hub.blobRate = 6 * 1024 * 1024;
+    const url = `${t.url}/v2/${DP}/someorg/late/blobs/${layer.digest}`;
+    const token = await guest().token([`repository:${DP}/someorg/late:pull`]);
+    const early = Array.from({ length: 5 }, () => timedGet(url, token));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const late = Array.from({ length: 5 }, () => timedGet(url, token));
+    const results = await Promise.all([...early, ...late]);
+    const upstreamDone = hub.requests.find((q) => q.path.endsWith(layer.digest) && q.endedAt)?.endedAt as number;
+    for (const r of results) {
+      assert.equal(r.status, 200);
+      assert.equal(r.body.length, layer.size);
+      assert.equal(sha256(r.body), layer.digest);
+    }
+    assert.ok(
+      Math.max(...results.map((r) => r.firstByte)) < upstreamDone,
+      'the late clients were still served during the fill',
+    );
+    assert.equal(hub.count('GET', /\/blobs\/sha256:/), 1, 'exactly one upstream GET');
+    hub.blobRate = 0;
+  });
+
   for (const [label, fault] of [
     ['a truncated body', { kind: 'truncate', after: 100_000 }],
     ['a corrupt body', { kind: 'corrupt' }],

@@ -41,6 +41,14 @@ export class BlobFetch {
   readers = 0;
   /** Readers waiting: each until `written` reaches `at`, or any change of state. */
   private readonly waiting = new Set<{ at: number; wake: () => void }>();
+  /**
+   * The last bytes written, as the chunks upstream sent them (at most {@link RECENT_BYTES}): readers at the
+   * head of the fill, which is every reader of a herd, take them from here instead of reading the staging
+   * file back, so the fill costs one file write and no file reads however many clients follow it.
+   */
+  private recent: Buffer[] = [];
+  private recentStart = 0;
+  private recentBytes = 0;
   private lastState: FetchState = 'starting';
 
   /** Resolves when the fetch is done or failed. */
@@ -66,6 +74,39 @@ export class BlobFetch {
    */
   changed(untilWritten = 0): Promise<void> {
     return new Promise((wake) => this.waiting.add({ at: untilWritten, wake }));
+  }
+
+  /** Records `chunk` as written (it is in the staging file), keeping it among the recent bytes. */
+  wrote(chunk: Buffer): void {
+    this.written += chunk.length;
+    this.recent.push(chunk);
+    this.recentBytes += chunk.length;
+    while (this.recentBytes - (this.recent[0]?.length ?? 0) >= RECENT_BYTES) {
+      const dropped = this.recent.shift() as Buffer;
+      this.recentBytes -= dropped.length;
+      this.recentStart += dropped.length;
+    }
+  }
+
+  /** Bytes [start, end) from memory, when all of them are among the recent ones; undefined otherwise. */
+  recentRange(start: number, end: number): Buffer[] | undefined {
+    if (start < this.recentStart || end > this.recentStart + this.recentBytes || end <= start) return undefined;
+    const out: Buffer[] = [];
+    let at = this.recentStart;
+    for (const chunk of this.recent) {
+      const next = at + chunk.length;
+      if (next > start && at < end) out.push(chunk.subarray(Math.max(0, start - at), Math.min(chunk.length, end - at)));
+      if (next >= end) break;
+      at = next;
+    }
+    return out;
+  }
+
+  /** The fill is over: nobody needs the recent bytes in memory any more. */
+  forgetRecent(): void {
+    this.recentStart += this.recentBytes;
+    this.recent = [];
+    this.recentBytes = 0;
   }
 
   notify(): void {
@@ -199,7 +240,7 @@ export class BlobFetcher {
         // Readers may read a byte only once it is in the file: progress moves in the write's callback.
         const ok = stream.write(chunk, (err) => {
           if (err) return;
-          fetch.written += chunk.length;
+          fetch.wrote(chunk);
           lease.progress(fetch.written, fetch.size);
           fetch.notify();
         });
@@ -234,6 +275,7 @@ export class BlobFetcher {
       await writer?.cancel().catch(() => undefined);
       await this.driver.delete(dirname(fetch.stagingPath)).catch(() => undefined);
     } finally {
+      fetch.forgetRecent();
       fetch.notify();
     }
   }
@@ -253,7 +295,8 @@ export class BlobFetcher {
         // While the fill runs, copy in steps of at least STEP bytes (the first bytes at once): with dozens of
         // readers, waking each for every small upstream chunk costs more than the bytes themselves.
         if (pos < end && (complete || pos === offset || end - pos >= STEP)) {
-          pos += await this.copy(reader, pos, end - 1);
+          const inMemory = fetch.recentRange(pos, end);
+          pos += inMemory ? await writeAll(destination, inMemory) : await this.copy(reader, pos, end - 1);
           continue;
         }
         if (complete && pos >= end) return;
@@ -314,6 +357,36 @@ interface Follower {
   destination: Writable;
   source?: FileSource;
 }
+
+/**
+ * Writes `chunks` to `destination` and resolves (with their length) once it has taken the last one, so a
+ * reader holds at most one step of shared chunks in a socket's queue; rejects if the destination closes.
+ */
+async function writeAll(destination: Writable, chunks: Buffer[]): Promise<number> {
+  let n = 0;
+  let last: Promise<void> = Promise.resolve();
+  for (const chunk of chunks) {
+    n += chunk.length;
+    last = new Promise<void>((resolve, reject) => destination.write(chunk, (err) => (err ? reject(err) : resolve())));
+    last.catch(() => undefined);
+  }
+  if (destination.destroyed) throw new Error('destination closed before the bytes were sent');
+  let onClose: (() => void) | undefined;
+  const closed = new Promise<never>((_, reject) => {
+    onClose = () => reject(new Error('destination closed before the bytes were sent'));
+    destination.once('close', onClose);
+  });
+  closed.catch(() => undefined);
+  try {
+    await Promise.race([last, closed]);
+  } finally {
+    destination.removeListener('close', onClose as () => void);
+  }
+  return n;
+}
+
+/** Recent bytes of a fill kept in memory for the readers at its head (per fill in progress). */
+const RECENT_BYTES = 4 * 1024 * 1024;
 
 /** The least a reader copies at a time while the fill is running. */
 const STEP = 1024 * 1024;
