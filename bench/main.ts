@@ -485,6 +485,7 @@ async function main(): Promise<number> {
           smallLayout,
           await buildLayout(join(tmp, 'oci-proxy-2'), 'v1', SMALL_IMAGE_LAYERS),
           await buildLayout(join(tmp, 'oci-proxy-3'), 'v1', SMALL_IMAGE_LAYERS),
+          await buildLayout(join(tmp, 'oci-proxy-4'), 'v1', SMALL_IMAGE_LAYERS),
           await buildLayout(join(tmp, 'oci-proxy-warmup'), 'v1', [MiB]),
         ].entries()) {
           const name = `upstream/image-${i + 1}`;
@@ -507,9 +508,10 @@ async function main(): Promise<number> {
             group: 'bench',
             drProxy,
             first: images[0]!,
-            second: images[1]!,
-            third: images[2]!,
-            warmup: images[3]!,
+            herd: images[1]!,
+            curlOne: images[2]!,
+            curlHerd: images[3]!,
+            warmup: images[4]!,
             localBerthPull: pullSmallRow.berth,
           },
           log,
@@ -573,7 +575,7 @@ async function main(): Promise<number> {
       `skopeo: \`skopeo copy -q --preserve-digests\` from/to an OCI layout (\`oci:<dir>:v1\`) with \`--dest-tls-verify=false\` / \`--src-tls-verify=false\`; layers are random bytes typed \`application/vnd.oci.image.layer.v1.tar\`, so --preserve-digests keeps skopeo from gzipping them on push or pull. Each pull goes to an empty directory. The ${smallImg} push and pull run ${UPLOAD_RUNS} times per registry, each time with a different image (no shared layers, so nothing is mounted), the best counts. berth runs its four skopeo steps (push and pull of each image) before docker-registry runs the same four, so both see the same delay between pushing and pulling.`,
       'Peak RSS: VmHWM from /proc/<pid>/status of the server process after all measurements (docker-registry shown for reference; the target is on berth alone).',
       `GraphQL: project \`bench/gql\` with 50 repositories × 21 tags (a distinct manifest per tag) pushed through /v2; each query is sent by one client, one request at a time, with the bench user's personal access token: ${GRAPHQL_RUNS.warmup} unmeasured, then ${GRAPHQL_RUNS.requests} measured for the page and 5× as many for the tag page. "SQL statements" is the rise of \`berth_db_queries_total{origin="graphql"}\` at /metrics over one warm request.`,
-      `Dependency proxy: an upstream docker-registry holding three images of ${smallImg} behind a relay that counts blob GETs and paces every response body to ${fmtSize(UPSTREAM_BYTES_PER_SECOND)}/s (a fast link to Docker Hub; on bare loopback any cache would look slower than going direct); "direct" pulls through the same relay; berth's proxy (group \`bench\`, BERTH_PROXY_UPSTREAM_URL = the relay) and docker-registry in proxy mode (\`proxy.remoteurl\` = the relay), each pulled with the same skopeo command as above. Cold = first pull of image 1, after one untimed pull of a 1 MiB image through the same proxy (cold cache, not a cold process); warm = the same pull again (best of 3); 20 concurrent = 20 skopeo copies of image 2 (berth) or image 3 (docker-registry), all cold, started together. The warm baseline is berth's own "skopeo pull, ${smallImg}" figure above.`,
+      `Dependency proxy: an upstream docker-registry holding four images of ${smallImg} behind a relay that counts blob GETs and paces every response body to ${fmtSize(UPSTREAM_BYTES_PER_SECOND)}/s (a fast link to Docker Hub; on bare loopback any cache would look slower than going direct); "direct" pulls through the same relay; berth's proxy (group \`bench\`, BERTH_PROXY_UPSTREAM_URL = the relay) and docker-registry in proxy mode (\`proxy.remoteurl\` = the relay), each pulled with the same skopeo command as above. Cold = first pull of image 1, after one untimed pull of a 1 MiB image through the same proxy (cold cache, not a cold process); warm = the same pull again (best of 3). Curl clients: a pull that GETs the manifest by tag, then the config and the three layers with one \`curl --parallel\` into /dev/null (statuses and sizes checked): the registry does what it does for skopeo, the client skips hashing, writing and fsyncing; one cold pull of image 3, then 20 of image 4 started together, all cold. skopeo: 20 copies of image 2 started together, cold, then the same 20 again warm. Each proxy pulls every image cold once (the caches are separate). 20 skopeo clients take ~4 s of this 2-core machine's CPU and disk even when served from cache, so the skopeo herd against one pull measures the clients (informative); the curl herd is the target row. Upstream GETs per blob: the most any one layer got during either herd. The warm baseline is berth's own "skopeo pull, ${smallImg}" figure above.`,
       `Cleanup: one repository of ${CLEANUP_TAGS} tags over 1,000 manifests (each with its own config blob); the manifests pushed through /v2, the other tags written into the database while berth is stopped, spread over 300 days; the policy (\`nameRegex: .*\`, keepN 10, olderThan 1d) run with GraphQL's \`runContainerExpirationPolicy\`, timed from request to answer; then berth collects with BERTH_GC_REVIEW_DELAY=0 and BERTH_GC_INTERVAL=1s, timed until /metrics counts every untagged manifest and its config deleted. On SQLite always; on PostgreSQL too when BENCH_PG_URL names a database the bench may empty.`,
       'berth runs as `node dist/src/main.js` with SQLite and the filesystem driver, BERTH_LOG_LEVEL=warn; docker-registry with the filesystem driver, log level error, access log off.',
     ];
