@@ -13,11 +13,10 @@
  */
 
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Layout } from './data.js';
 import { RegistryClient } from './ops.js';
+import type { Relay } from './relay.js';
 import type { RegistryServer } from './servers.js';
 import { run, runOk } from './util.js';
 
@@ -34,62 +33,6 @@ export interface ProxyRow {
   /** berth / baseline must be at most this (none: the row informs, it is not a target). */
   targetMax?: number;
   error?: string;
-}
-
-interface Relay {
-  url: string;
-  /** GETs per blob digest since the last reset. */
-  blobGets: Map<string, number>;
-  close(): Promise<void>;
-}
-
-/**
- * An HTTP relay that counts blob GETs per digest (what "one upstream GET per blob" is measured on) and paces
- * every response body to `bytesPerSecond`, as a link to Docker Hub would: without it, loopback makes the
- * upstream infinitely fast, and a pull-through cache could only ever look slower than going direct.
- */
-export async function startRelay(target: string, bytesPerSecond: number): Promise<Relay> {
-  const to = new URL(target);
-  const blobGets = new Map<string, number>();
-  const server = createServer((req, res) => {
-    const m = /\/blobs\/(sha256:[a-f0-9]{64})$/.exec((req.url ?? '').split('?')[0] as string);
-    if (m && req.method === 'GET') blobGets.set(m[1] as string, (blobGets.get(m[1] as string) ?? 0) + 1);
-    const up = request(
-      {
-        host: to.hostname,
-        port: to.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: to.host },
-      },
-      (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        void (async () => {
-          const start = performance.now();
-          let sent = 0;
-          for await (const chunk of r as AsyncIterable<Buffer>) {
-            if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
-            sent += chunk.length;
-            const ahead = (sent / bytesPerSecond) * 1000 - (performance.now() - start);
-            if (ahead > 1) await new Promise((resolve) => setTimeout(resolve, ahead));
-          }
-          res.end();
-        })().catch(() => res.destroy());
-      },
-    );
-    up.on('error', () => res.destroy());
-    req.pipe(up);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    blobGets,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 async function skopeoPull(server: RegistryServer, name: string, layout: Layout, into: string): Promise<number> {
@@ -261,7 +204,10 @@ export async function measureProxy(input: ProxyBenchInput, log: (s: string) => v
     await Promise.all(Array.from({ length: n }, (_, i) => pull(i)));
     return (performance.now() - start) / 1000;
   };
-  const mostGets = (image: Image) => Math.max(...image.layout.layers.map((l) => relay.blobGets.get(l.digest) ?? 0));
+  const mostGets = async (image: Image) => {
+    const { blobGets } = await relay.counts();
+    return Math.max(...image.layout.layers.map((l) => blobGets.get(l.digest) ?? 0));
+  };
 
   for (const [server, key] of [
     [berthProxy, 'berth'],
@@ -289,22 +235,22 @@ export async function measureProxy(input: ProxyBenchInput, log: (s: string) => v
       // The herd with clients that cost little: what the proxy itself does with 20 clients at once.
       await sync();
       const one = await curlPull(server, via(server, curlOne.name), curlOne.layout, headerFile(server));
-      relay.blobGets.clear();
+      await relay.resetCounts();
       await sync();
       curlHerdRow[key] = await concurrently(HERD, () =>
         curlPull(server, via(server, curlHerd.name), curlHerd.layout, headerFile(server)),
       );
       if (key === 'berth') curlHerdRow.baseline = one;
-      let mostUpstreamGets = mostGets(curlHerd);
+      let mostUpstreamGets = await mostGets(curlHerd);
 
       // The herd with skopeo: 20 clients that each hash, write and fsync 90 MiB, on two cores.
-      relay.blobGets.clear();
+      await relay.resetCounts();
       await sync();
       const pulls = (tag: string) => (i: number) =>
         skopeoPull(server, via(server, herd.name), herd.layout, join(tmp, `p-${tag}-${key}-${i}`));
       skopeoHerd[key] = await concurrently(HERD, pulls('herd'));
       skopeoFloor[key] = skopeoHerd[key];
-      mostUpstreamGets = Math.max(mostUpstreamGets, mostGets(herd));
+      mostUpstreamGets = Math.max(mostUpstreamGets, await mostGets(herd));
       gets[key] = mostUpstreamGets;
       if (key === 'berth') skopeoHerd.baseline = c;
       // The same 20 pulls again, now from cache: what 20 skopeo clients cost this machine anyway.

@@ -42,13 +42,16 @@ export class BlobFetch {
   /** Readers waiting: each until `written` reaches `at`, or any change of state. */
   private readonly waiting = new Set<{ at: number; wake: () => void }>();
   /**
-   * The last bytes written, as the chunks upstream sent them (at most {@link RECENT_BYTES}): readers at the
-   * head of the fill, which is every reader of a herd, take them from here instead of reading the staging
-   * file back, so the fill costs one file write and no file reads however many clients follow it.
+   * The last bytes written, as the chunks upstream sent them: readers at the head of the fill, which is
+   * every reader of a herd, take them from here instead of reading the staging file back, so the fill costs
+   * one file write and no file reads however many clients follow it. Kept back to the slowest reader still
+   * in memory range, never more than {@link RECENT_BYTES}: one reader at the head keeps a chunk or two.
    */
   private recent: Buffer[] = [];
   private recentStart = 0;
   private recentBytes = 0;
+  /** Where each reader of this process is (see {@link track}). */
+  private readonly positions = new Set<{ pos: number }>();
   private lastState: FetchState = 'starting';
 
   /** Resolves when the fetch is done or failed. */
@@ -81,11 +84,27 @@ export class BlobFetch {
     this.written += chunk.length;
     this.recent.push(chunk);
     this.recentBytes += chunk.length;
-    while (this.recentBytes - (this.recent[0]?.length ?? 0) >= RECENT_BYTES) {
-      const dropped = this.recent.shift() as Buffer;
-      this.recentBytes -= dropped.length;
-      this.recentStart += dropped.length;
+    let slowest = this.written;
+    for (const p of this.positions) if (p.pos >= this.recentStart) slowest = Math.min(slowest, p.pos);
+    while (this.recent.length > 0) {
+      const first = this.recent[0] as Buffer;
+      const needed = this.recentStart + first.length > slowest;
+      if (needed && this.recentBytes <= RECENT_BYTES) break;
+      this.recent.shift();
+      this.recentBytes -= first.length;
+      this.recentStart += first.length;
     }
+  }
+
+  /** A reader's position, which the fill keeps its recent bytes for; `untrack` it when the reader is done. */
+  track(pos: number): { pos: number } {
+    const p = { pos };
+    this.positions.add(p);
+    return p;
+  }
+
+  untrack(p: { pos: number }): void {
+    this.positions.delete(p);
   }
 
   /** Bytes [start, end) from memory, when all of them are among the recent ones; undefined otherwise. */
@@ -286,9 +305,11 @@ export class BlobFetcher {
    */
   async pipeTo(fetch: BlobFetch, destination: Writable, offset = 0): Promise<void> {
     const reader: Follower = { fetch, destination };
+    const at = fetch.track(offset);
     try {
       let pos = offset;
       for (;;) {
+        at.pos = pos;
         if (fetch.state === 'failed') throw fetch.error ?? new Error('upstream fetch failed');
         const complete = fetch.state === 'done' || fetch.verified;
         const end = complete ? (fetch.size ?? fetch.written) : heldBack(fetch);
@@ -303,6 +324,7 @@ export class BlobFetcher {
         await fetch.changed(pos === offset ? pos + 1 : pos + STEP);
       }
     } finally {
+      fetch.untrack(at);
       await reader.source?.close().catch(() => undefined);
     }
   }
@@ -386,7 +408,7 @@ async function writeAll(destination: Writable, chunks: Buffer[]): Promise<number
 }
 
 /** Recent bytes of a fill kept in memory for the readers at its head (per fill in progress). */
-const RECENT_BYTES = 4 * 1024 * 1024;
+const RECENT_BYTES = 16 * 1024 * 1024;
 
 /** The least a reader copies at a time while the fill is running. */
 const STEP = 1024 * 1024;
