@@ -1,8 +1,9 @@
 /**
  * Coalesced, streamed cache fills. The first request for an uncached blob starts one upstream GET whose
  * bytes are written to a staging file while they are hashed; that request and every concurrent one for the
- * same blob read the staging file as it grows, so each client receives bytes as they arrive, and upstream
- * is asked once however many clients wait.
+ * same blob follow the fill as it grows (from the chunks it keeps in memory when they are at its head, from
+ * the staging file when they are further behind), so each client receives bytes as they arrive, and
+ * upstream is asked once however many clients wait.
  *
  * Nothing unverified is ever complete on a client's side: until the digest is checked, readers are held one
  * byte short of the end; then they finish at once, while the file is made durable and published. A
