@@ -170,7 +170,7 @@ function markdown(rows: Row[], header: string[], notes: string[], extra: string[
     QUICK ? '- Mode: **BENCH_QUICK=1** (reduced sizes; not the reference figures)' : '- Mode: full',
     '',
     'Reproduce with `npm run bench` (`BENCH_QUICK=1 npm run bench` for a fast, reduced run). The script installs',
-    '`docker-registry` and `skopeo` with apt-get if they are missing, starts both registries on free loopback',
+    '`docker-registry`, `skopeo` and `curl` with apt-get if they are missing, starts both registries on free loopback',
     'ports with fresh temporary storage, and writes this file.',
     '',
     markdownTable(rows),
