@@ -32,12 +32,12 @@ const BIG = QUICK ? 64 * MiB : GiB;
 const SMALL_BLOB = KiB;
 const CHUNK = 8 * MiB;
 const UPLOAD_RUNS = QUICK ? 1 : 3;
-const BIG_GET_RUNS = QUICK ? 1 : 3;
+const BIG_GET_RUNS = QUICK ? 1 : 5;
 /**
  * skopeo pulls are bound by skopeo (it hashes, writes and fsyncs every layer): run-to-run noise is larger
  * than the registries' difference, so they get more runs than the pushes, which need a new image each.
  */
-const BIG_PULL_RUNS = QUICK ? 1 : 2;
+const BIG_PULL_RUNS = QUICK ? 1 : 3;
 const SMALL_PULL_RUNS = QUICK ? 1 : 5;
 const LOAD_SECONDS = QUICK ? 3 : 8;
 const WARMUP_SECONDS = 1;
