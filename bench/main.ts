@@ -6,7 +6,7 @@
  * BENCH_QUICK=1 shrinks everything (64 MiB instead of 1 GiB, 3 s load runs) for a fast check.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
@@ -21,7 +21,8 @@ import { measureProxy, proxyTable, proxyVerdict } from './proxy.js';
 import { startRelay } from './relay.js';
 import { failures, markdownTable, type Row, textTable, verdict } from './report.js';
 import { ensurePackages, peakRssMiB, type RegistryServer, startBerth, startDockerRegistry } from './servers.js';
-import { fmtSize, GiB, KiB, MiB, run } from './util.js';
+import { skopeo, skopeoPull, skopeoPush } from './skopeo.js';
+import { fmtSize, GiB, KiB, MiB } from './util.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -43,7 +44,6 @@ const LOAD_SECONDS = QUICK ? 3 : 8;
 const WARMUP_SECONDS = 1;
 const CONNECTIONS = 32;
 const SMALL_IMAGE_LAYERS = QUICK ? [8 * MiB, 8 * MiB, 8 * MiB] : [30 * MiB, 30 * MiB, 30 * MiB];
-const SKOPEO_TIMEOUT = 20 * 60_000;
 /** The pace of the stand-in Docker Hub link in the dependency proxy measurements (a fast CI runner's). */
 const UPSTREAM_BYTES_PER_SECOND = 40 * MiB;
 const CLEANUP_TAGS = QUICK ? 20_000 : 100_000;
@@ -107,55 +107,6 @@ async function measureOne(row: Row, t: Target, fn: (t: Target) => Promise<number
     if (isBerth) row.berthError = text;
     else row.otherError = text;
     log(`  ${row.label.padEnd(44)} ${t.server.label.padEnd(16)} FAILED: ${(err as Error).message.split('\n')[0]}`);
-  }
-}
-
-async function skopeo(args: string[]): Promise<number> {
-  const r = await run('skopeo', args, { timeoutMs: SKOPEO_TIMEOUT });
-  if (r.code !== 0) {
-    throw new Error(
-      `skopeo ${args.join(' ')}: ${r.timedOut ? 'timed out' : `exit ${r.code ?? r.signal}`}\n${r.stderr.slice(-4000)}`,
-    );
-  }
-  return r.ms;
-}
-
-async function skopeoPush(t: Target, layout: Layout, name: string): Promise<number> {
-  await sync();
-  return sec(
-    await skopeo([
-      'copy',
-      '-q',
-      '--preserve-digests',
-      '--dest-tls-verify=false',
-      ...t.server.skopeoCreds('dest'),
-      `oci:${layout.dir}:${layout.tag}`,
-      `docker://${t.server.host}/${name}:${layout.tag}`,
-    ]),
-  );
-}
-
-async function skopeoPull(t: Target, layout: Layout, name: string, into: string): Promise<number> {
-  await rm(into, { recursive: true, force: true });
-  await sync();
-  try {
-    const ms = await skopeo([
-      'copy',
-      '-q',
-      '--preserve-digests',
-      '--src-tls-verify=false',
-      ...t.server.skopeoCreds('src'),
-      `docker://${t.server.host}/${name}:${layout.tag}`,
-      `oci:${into}:${layout.tag}`,
-    ]);
-    for (const l of layout.layers) {
-      const s = await stat(join(into, 'blobs', 'sha256', l.digest.slice('sha256:'.length))).catch(() => undefined);
-      if (s?.size !== l.size)
-        throw new Error(`skopeo pull from ${t.server.label}: layer ${l.digest} missing or wrong size in ${into}`);
-    }
-    return sec(ms);
-  } finally {
-    await rm(into, { recursive: true, force: true });
   }
 }
 
@@ -428,19 +379,19 @@ async function main(): Promise<number> {
         return Math.min(...runs);
       };
       await measureSequence(targets, [
-        [pushBigRow, (t) => skopeoPush(t, bigLayout, SKOPEO_BIG)],
+        [pushBigRow, (t) => skopeoPush(t.server, bigLayout, SKOPEO_BIG)],
         [
           pullBigRow,
           (t) =>
             bestRun(t, `pull 1×${bigLabel}`, BIG_PULL_RUNS, () =>
-              skopeoPull(t, bigLayout, SKOPEO_BIG, join(tmp, `pull-${t.server.label}-big`)),
+              skopeoPull(t.server, bigLayout, SKOPEO_BIG, join(tmp, `pull-${t.server.label}-big`)),
             ),
         ],
         [
           pushSmallRow,
           (t) =>
             bestRun(t, `push ${smallImg}`, UPLOAD_RUNS, (i) =>
-              skopeoPush(t, smallLayouts[i] as Layout, `${SKOPEO_SMALL}-${i}`),
+              skopeoPush(t.server, smallLayouts[i] as Layout, `${SKOPEO_SMALL}-${i}`),
             ),
         ],
         [
@@ -448,7 +399,7 @@ async function main(): Promise<number> {
           (t) =>
             bestRun(t, `pull ${smallImg}`, SMALL_PULL_RUNS, (i) =>
               skopeoPull(
-                t,
+                t.server,
                 smallLayouts[i % UPLOAD_RUNS] as Layout,
                 `${SKOPEO_SMALL}-${i % UPLOAD_RUNS}`,
                 join(tmp, `pull-${t.server.label}-small`),
