@@ -150,7 +150,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const blobs = new BlobStore(driver, store);
   const proxyMetrics = new ProxyMetrics();
   metrics.add(proxyMetrics);
-  const proxyStore = new ProxyStore(db.em.getKnex(), db.dialect, () => store.gcReviewAfter());
+  const proxyStore = new ProxyStore(
+    db.em.getKnex(),
+    db.dialect,
+    () => store.gcReviewAfter(),
+    options.clock ?? Date.now,
+  );
   const fetchCoordinator = await createFetchCoordinator(config.redisUrl, (err) =>
     log.warn({ err }, 'redis proxy coordination'),
   );

@@ -532,6 +532,28 @@ describe('GraphQL: settings, TTL policy, cache contents, purges', () => {
     assert.equal(empty.dependencyProxyBlobCount, 0);
   });
 
+  test('a pull refreshes read_at by the same clock eviction uses: pulled on day 6, kept on day 8', async () => {
+    const image = `/v2/${DP}/someorg/big/manifests/1`;
+    assert.equal((await guest().req('GET', image)).status, 200);
+    await gql(UpdateDependencyProxyImageTtlGroupPolicyDocument, { input: { groupPath: 'ci', ttl: 7 } });
+    const cached = async () =>
+      (await gql(GroupDependencyProxyDocument, { fullPath: 'ci' })).data!.group!.dependencyProxyManifests!.nodes!.some(
+        (m) => m?.imageName === 'someorg/big',
+      );
+    try {
+      clockOffset = 6 * 24 * HOUR;
+      assert.equal((await guest().req('GET', image)).status, 200); // revalidated and read on day 6
+      clockOffset = 8 * 24 * HOUR;
+      await t.app.jobs.evictProxyCaches();
+      assert.ok(await cached(), 'day 8: read two days ago, kept');
+      clockOffset = 14 * 24 * HOUR;
+      await t.app.jobs.evictProxyCaches();
+      assert.ok(!(await cached()), 'day 14: unread for 8 days, evicted');
+    } finally {
+      clockOffset = 0;
+    }
+  });
+
   test('the TTL policy evicts what was not pulled within it, in the background job', async () => {
     assert.equal((await guest().req('GET', `/v2/${DP}/alpine/manifests/3.20`)).status, 200);
     const bad = await gql(UpdateDependencyProxyImageTtlGroupPolicyDocument, { input: { groupPath: 'ci', ttl: 0 } });

@@ -40,11 +40,13 @@ export class ProxyStore {
     private readonly dialect: Dialect,
     /** When garbage collection may review a blob the cache lets go of now (RegistryStore.gcReviewAfter). */
     private readonly gcReviewAfter: () => Date | number = () => dbTime(dialect, Date.now() + 86_400_000),
+    /** The clock every `read_at`, `revalidated_at` and creation time comes from (tests move it). */
+    private readonly clock: () => number = Date.now,
   ) {}
 
-  /** A timestamp as MikroORM stores it in this dialect. */
-  private time(d: Date = new Date()): Date | number {
-    return dbTime(this.dialect, d.getTime());
+  /** A timestamp as MikroORM stores it in this dialect (now, by the store's clock, when not given). */
+  private time(d?: Date): Date | number {
+    return dbTime(this.dialect, d ? d.getTime() : this.clock());
   }
 
   /** A cached tag with the manifest it points at, in one statement (a warm tag pull's lookup). */
