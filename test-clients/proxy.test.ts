@@ -248,6 +248,27 @@ describe('blobs, streamed and coalesced', () => {
     assert.equal(hub.requests.length, 0, 'warm pulls never reach upstream');
   });
 
+  test('HEAD on an uncached blob asks upstream with HEAD and downloads nothing', async () => {
+    const img = await hub.pusher().pushImage('someorg/headonly', '1', { layers: 1, layerSize: 100_000 });
+    const layer = img.layers[0]!;
+    reset();
+    const path = `/v2/${DP}/someorg/headonly/blobs/${layer.digest}`;
+    const head = await guest().req('HEAD', path);
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-length'), String(layer.size));
+    assert.equal(head.headers.get('docker-content-digest'), layer.digest);
+    assert.equal(hub.count('GET', /\/blobs\/sha256:/), 0, 'no upstream GET');
+    assert.equal(hub.count('HEAD', /\/blobs\/sha256:/), 1, 'one upstream HEAD');
+    assert.equal(await t.app.store.findBlob(layer.digest), undefined, 'nothing fetched into the cache');
+    const get = await guest().req('GET', path);
+    assert.equal(sha256(get.body), layer.digest);
+    assert.equal(hub.count('GET', /\/blobs\/sha256:/), 1, 'the GET fetched it');
+    assert.equal((await guest().req('HEAD', path)).status, 200, 'cached now');
+    assert.equal(hub.count('HEAD', /\/blobs\/sha256:/), 1, 'a cached blob is answered without upstream');
+    const missing = await guest().req('HEAD', `/v2/${DP}/someorg/headonly/blobs/sha256:${'0'.repeat(64)}`);
+    assert.equal(missing.status, 404, 'upstream has no such blob');
+  });
+
   test('clients that join a fill late read what is already written from the file, then follow it in memory', async () => {
     // 12 MiB at 6 MiB/s: clients joining after ~1 s start more than the 4 MiB berth keeps in memory behind
     // the head, so they read the staging file first, then catch up with the chunks upstream is sending.

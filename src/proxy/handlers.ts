@@ -4,7 +4,7 @@
  * would write is refused as UNSUPPORTED, since a proxy's content is upstream's.
  */
 import { BlobUnknownError } from '../content/errors.js';
-import { parseDigest } from '../oci/digest.js';
+import { type Digest, parseDigest } from '../oci/digest.js';
 import { isValidTag } from '../oci/reference.js';
 import type { RequestContext } from '../registry/context.js';
 import { OciError } from '../registry/errors.js';
@@ -68,6 +68,7 @@ async function manifest(ctx: RequestContext, name: ProxyName, proxy: ProxyServic
 
 async function blob(ctx: RequestContext, name: ProxyName, proxy: ProxyService): Promise<void> {
   const digest = parseDigest(ctx.ref);
+  if (ctx.head) return blobHead(ctx, name, digest, proxy);
   const source = await proxy.blob(ctx.auth.proxyGroup!, name, digest);
   if (!source) throw new BlobUnknownError(digest.value);
   if ('stored' in source) return sendStoredBlob(ctx, digest, source.stored.size);
@@ -85,6 +86,21 @@ async function blob(ctx: RequestContext, name: ProxyName, proxy: ProxyService): 
   ctx.res.writeHead(200, headers);
   await proxy.stream(fetch, ctx.res);
   ctx.res.end();
+}
+
+/** HEAD: answered from the cache or upstream's HEAD; never starts a fill. */
+async function blobHead(ctx: RequestContext, name: ProxyName, digest: Digest, proxy: ProxyService): Promise<void> {
+  const found = await proxy.blobHead(ctx.auth.proxyGroup!, name, digest);
+  if (!found) throw new BlobUnknownError(digest.value);
+  if ('stored' in found) return sendStoredBlob(ctx, digest, found.stored.size);
+  const headers: Record<string, string | number> = {
+    ...API_VERSION_HEADER,
+    'docker-content-digest': digest.value,
+    etag: `"${digest.value}"`,
+    'content-type': 'application/octet-stream',
+  };
+  if (found.size !== undefined) headers['content-length'] = found.size;
+  send(ctx.res, 200, headers);
 }
 
 function toOci(err: unknown, ctx: RequestContext): unknown {

@@ -265,6 +265,26 @@ export class ProxyService {
     return { fetch };
   }
 
+  /**
+   * What a HEAD on a blob answers, without fetching it: the cache's copy, a fill in progress, or upstream's
+   * own HEAD (as Distribution's proxy does); null when upstream has no such blob. A client that only asks
+   * whether a blob exists does not make berth download it.
+   */
+  async blobHead(
+    group: ProxyGroupInfo,
+    name: ProxyName,
+    digest: Digest,
+  ): Promise<{ stored: { size: number } } | { size?: number } | null> {
+    const running = this.deps.fetcher.running(digest);
+    if (running && running.groupId === group.id) {
+      running.readers--; // looked at, not joined
+      return { size: running.size };
+    }
+    const linked = await this.deps.store.blob(group.id, digest.value);
+    if (linked) return { stored: linked };
+    return this.upstreamFor(name).statBlob(name.remote, digest.value, this.deps.credentials(group));
+  }
+
   /** Streams a fetch to a client as its bytes arrive (see BlobFetcher.pipeTo). */
   async stream(fetch: BlobFetch, destination: Writable): Promise<void> {
     await this.deps.fetcher.pipeTo(fetch, destination);

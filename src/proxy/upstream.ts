@@ -181,6 +181,11 @@ export class UpstreamRegistry {
 
   /** Whether upstream has the blob for `image` (HEAD: no bytes, and not a pull on Docker Hub). */
   async headBlob(image: string, digest: string, creds?: UpstreamCredentials): Promise<boolean> {
+    return (await this.statBlob(image, digest, creds)) !== null;
+  }
+
+  /** `HEAD /v2/<image>/blobs/<digest>`: the blob's size (when upstream says), or null when it has none. */
+  async statBlob(image: string, digest: string, creds?: UpstreamCredentials): Promise<{ size?: number } | null> {
     const scope = `repository:${image}:pull`;
     const url = `${this.url}/v2/${image}/blobs/${digest}`;
     const send = async (token?: string) => {
@@ -196,9 +201,10 @@ export class UpstreamRegistry {
     };
     let res = await send(await this.tokenFor(scope, creds));
     if (res.statusCode === 401) res = await send(await this.token(res, scope, creds));
-    if (res.statusCode === 404) return false;
+    if (res.statusCode === 404) return null;
     this.expectOk(res, `HEAD blob ${image}@${digest}`);
-    return true;
+    const length = Number(res.headers['content-length']);
+    return Number.isSafeInteger(length) && length >= 0 ? { size: length } : {};
   }
 
   /** Opens `GET /v2/<image>/blobs/<digest>`; null when upstream has no such blob. The caller verifies. */
