@@ -155,17 +155,22 @@ export class RegistryStore {
    * one transaction that also ends the upload session, so the blob becomes visible all at once.
    */
   async commitBlob(repositoryId: number, digest: string, size: number, uploadId?: string): Promise<void> {
-    await this.knex.transaction(async (trx) => {
-      await trx('blobs').insert({ digest, size, created_at: this.now() }).onConflict('digest').ignore();
-      const blob = await trx('blobs').first('id').where('digest', digest);
-      await trx('repository_blobs')
-        .insert({ repository_id: repositoryId, blob_id: blob.id, created_at: this.now() })
-        .onConflict(['repository_id', 'blob_id'])
-        .ignore();
-      // Unreferenced until a manifest lists it: reviewed after the delay, kept if a manifest does by then.
-      await queueBlobDigest(trx, this.dialect, digest, 'blob_upload', this.gcReviewAfter());
-      if (uploadId) await trx('uploads').where('id', uploadId).delete();
-    });
+    // Its row locks (blobs, repository_blobs, the review queue) can meet a collector's taken in another
+    // order: PostgreSQL then aborts one side, and a push must not fail for it. (A push racing the collector
+    // answered 500 once in CI, on PostgreSQL; such an abort is the likely cause, not a confirmed one.)
+    await retryConflicts(() =>
+      this.knex.transaction(async (trx) => {
+        await trx('blobs').insert({ digest, size, created_at: this.now() }).onConflict('digest').ignore();
+        const blob = await trx('blobs').first('id').where('digest', digest);
+        await trx('repository_blobs')
+          .insert({ repository_id: repositoryId, blob_id: blob.id, created_at: this.now() })
+          .onConflict(['repository_id', 'blob_id'])
+          .ignore();
+        // Unreferenced until a manifest lists it: reviewed after the delay, kept if a manifest does by then.
+        await queueBlobDigest(trx, this.dialect, digest, 'blob_upload', this.gcReviewAfter());
+        if (uploadId) await trx('uploads').where('id', uploadId).delete();
+      }),
+    );
   }
 
   /**
@@ -173,16 +178,18 @@ export class RegistryStore {
    * is gone (garbage collection took it). Its review is postponed: the push that mounted it is on its way.
    */
   async linkBlob(repositoryId: number, blobId: number): Promise<boolean> {
-    return this.knex.transaction(async (trx) => {
-      const blob = await this.forShare(trx('blobs').first('id', 'digest').where('id', blobId));
-      if (!blob) return false;
-      await trx('repository_blobs')
-        .insert({ repository_id: repositoryId, blob_id: blobId, created_at: this.now() })
-        .onConflict(['repository_id', 'blob_id'])
-        .ignore();
-      await queueBlobDigest(trx, this.dialect, blob.digest, 'blob_mount', this.gcReviewAfter());
-      return true;
-    });
+    return retryConflicts(() =>
+      this.knex.transaction(async (trx) => {
+        const blob = await this.forShare(trx('blobs').first('id', 'digest').where('id', blobId));
+        if (!blob) return false;
+        await trx('repository_blobs')
+          .insert({ repository_id: repositoryId, blob_id: blobId, created_at: this.now() })
+          .onConflict(['repository_id', 'blob_id'])
+          .ignore();
+        await queueBlobDigest(trx, this.dialect, blob.digest, 'blob_mount', this.gcReviewAfter());
+        return true;
+      }),
+    );
   }
 
   /**
