@@ -12,16 +12,15 @@
  * - the most upstream GETs any one blob got in either herd (target 1).
  */
 
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Layout } from './data.js';
+import { sync } from './machine.js';
 import { RegistryClient } from './ops.js';
 import type { Relay } from './relay.js';
 import type { RegistryServer } from './servers.js';
-import { run, runOk } from './util.js';
-
-/** Flushes dirty pages first, as before every timed transfer in main.ts: earlier phases' writeback must not land in this one. */
-const sync = () => runOk('sync', [], { timeoutMs: 5 * 60_000 });
+import { skopeoPull } from './skopeo.js';
+import { run } from './util.js';
 
 export interface ProxyRow {
   label: string;
@@ -33,30 +32,6 @@ export interface ProxyRow {
   /** berth / baseline must be at most this (none: the row informs, it is not a target). */
   targetMax?: number;
   error?: string;
-}
-
-async function skopeoPull(server: RegistryServer, name: string, layout: Layout, into: string): Promise<number> {
-  await rm(into, { recursive: true, force: true });
-  const r = await run(
-    'skopeo',
-    [
-      'copy',
-      '-q',
-      '--preserve-digests',
-      '--src-tls-verify=false',
-      ...server.skopeoCreds('src'),
-      `docker://${server.host}/${name}:${layout.tag}`,
-      `oci:${into}:${layout.tag}`,
-    ],
-    { timeoutMs: 10 * 60_000 },
-  );
-  if (r.code !== 0) throw new Error(`skopeo pull ${server.label} ${name}: exit ${r.code}\n${r.stderr.slice(-3000)}`);
-  for (const l of layout.layers) {
-    const s = await stat(join(into, 'blobs', 'sha256', l.digest.slice(7))).catch(() => undefined);
-    if (s?.size !== l.size) throw new Error(`skopeo pull ${server.label} ${name}: layer ${l.digest} missing`);
-  }
-  await rm(into, { recursive: true, force: true });
-  return r.ms / 1000;
 }
 
 /**
@@ -159,7 +134,7 @@ export async function measureProxy(input: ProxyBenchInput, log: (s: string) => v
   // "Direct" goes through the same paced relay: both paths cross the same link to upstream.
   const viaRelay: RegistryServer = { ...upstream, label: 'upstream', host: new URL(relay.url).host };
   await sync();
-  const direct = await skopeoPull(viaRelay, first.name, first.layout, join(tmp, 'p-direct'));
+  const direct = await skopeoPull(viaRelay, first.layout, first.name, join(tmp, 'p-direct'), { sync: false });
   log(`    direct from upstream: ${direct.toFixed(2)} s`);
   const cold = row({
     label: 'cold pull through the proxy',
@@ -217,9 +192,11 @@ export async function measureProxy(input: ProxyBenchInput, log: (s: string) => v
       // "Cold" means not in the cache, not a process that has served nothing yet: one untimed pull of
       // another, small image first (each server loads its HTTP client, opens its upstream connection and
       // compiles its proxy path once, as a running one long has), then the cold pull of image 1.
-      await skopeoPull(server, via(server, warmup.name), warmup.layout, join(tmp, `p-warmup-${key}`));
+      await skopeoPull(server, warmup.layout, via(server, warmup.name), join(tmp, `p-warmup-${key}`), { sync: false });
       await sync();
-      const c = await skopeoPull(server, via(server, first.name), first.layout, join(tmp, `p-cold-${key}`));
+      const c = await skopeoPull(server, first.layout, via(server, first.name), join(tmp, `p-cold-${key}`), {
+        sync: false,
+      });
       cold[key] = c;
       // Best of 3, as the local pull it is compared with.
       let bestWarm = Number.POSITIVE_INFINITY;
@@ -227,7 +204,7 @@ export async function measureProxy(input: ProxyBenchInput, log: (s: string) => v
         await sync();
         bestWarm = Math.min(
           bestWarm,
-          await skopeoPull(server, via(server, first.name), first.layout, join(tmp, `p-warm-${key}`)),
+          await skopeoPull(server, first.layout, via(server, first.name), join(tmp, `p-warm-${key}`), { sync: false }),
         );
       }
       warm[key] = bestWarm;
@@ -247,7 +224,7 @@ export async function measureProxy(input: ProxyBenchInput, log: (s: string) => v
       await relay.resetCounts();
       await sync();
       const pulls = (tag: string) => (i: number) =>
-        skopeoPull(server, via(server, herd.name), herd.layout, join(tmp, `p-${tag}-${key}-${i}`));
+        skopeoPull(server, herd.layout, via(server, herd.name), join(tmp, `p-${tag}-${key}-${i}`), { sync: false });
       skopeoHerd[key] = await concurrently(HERD, pulls('herd'));
       skopeoFloor[key] = skopeoHerd[key];
       mostUpstreamGets = Math.max(mostUpstreamGets, await mostGets(herd));

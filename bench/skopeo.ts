@@ -34,9 +34,19 @@ export async function skopeoPush(server: RegistryServer, layout: Layout, name: s
   );
 }
 
-export async function skopeoPull(server: RegistryServer, layout: Layout, name: string, into: string): Promise<number> {
+/**
+ * Pulls `name` into an empty OCI layout at `into`, checks every layer arrived whole, removes it; seconds.
+ * `sync` first unless told not to (concurrent pulls sync once, before all of them).
+ */
+export async function skopeoPull(
+  server: RegistryServer,
+  layout: Layout,
+  name: string,
+  into: string,
+  options: { sync?: boolean } = {},
+): Promise<number> {
   await rm(into, { recursive: true, force: true });
-  await sync();
+  if (options.sync ?? true) await sync();
   try {
     const ms = await skopeo([
       'copy',

@@ -75,15 +75,7 @@ async function blob(ctx: RequestContext, name: ProxyName, proxy: ProxyService): 
   const { fetch } = source;
   while (fetch.state === 'starting') await fetch.changed();
   if (fetch.state === 'failed' && fetch.written === 0) throw fetch.error;
-  const headers: Record<string, string | number> = {
-    ...API_VERSION_HEADER,
-    'docker-content-digest': digest.value,
-    etag: `"${digest.value}"`,
-    'content-type': 'application/octet-stream',
-  };
-  if (fetch.size !== undefined) headers['content-length'] = fetch.size;
-  if (ctx.head) return send(ctx.res, 200, headers);
-  ctx.res.writeHead(200, headers);
+  ctx.res.writeHead(200, unstoredBlobHeaders(digest, fetch.size));
   await proxy.stream(fetch, ctx.res);
   ctx.res.end();
 }
@@ -93,14 +85,19 @@ async function blobHead(ctx: RequestContext, name: ProxyName, digest: Digest, pr
   const found = await proxy.blobHead(ctx.auth.proxyGroup!, name, digest);
   if (!found) throw new BlobUnknownError(digest.value);
   if ('stored' in found) return sendStoredBlob(ctx, digest, found.stored.size);
+  send(ctx.res, 200, unstoredBlobHeaders(digest, found.size));
+}
+
+/** Headers for a blob not (yet) in the content store: a fill in progress, or upstream's answer to HEAD. */
+function unstoredBlobHeaders(digest: Digest, size: number | undefined): Record<string, string | number> {
   const headers: Record<string, string | number> = {
     ...API_VERSION_HEADER,
     'docker-content-digest': digest.value,
     etag: `"${digest.value}"`,
     'content-type': 'application/octet-stream',
   };
-  if (found.size !== undefined) headers['content-length'] = found.size;
-  send(ctx.res, 200, headers);
+  if (size !== undefined) headers['content-length'] = size;
+  return headers;
 }
 
 function toOci(err: unknown, ctx: RequestContext): unknown {
