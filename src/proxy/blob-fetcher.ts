@@ -168,10 +168,15 @@ export class BlobFetcher {
 
   /** The fetch in progress (not finished) for `digest` in this process, if any; joined when returned. */
   running(digest: Digest): BlobFetch | undefined {
-    const fetch = this.inflight.get(digest.value);
-    if (!fetch || fetch.isFinished) return undefined;
-    fetch.readers++;
+    const fetch = this.peek(digest);
+    if (fetch) fetch.readers++;
     return fetch;
+  }
+
+  /** The fetch in progress for `digest` in this process, if any, without joining it (a HEAD). */
+  peek(digest: Digest): BlobFetch | undefined {
+    const fetch = this.inflight.get(digest.value);
+    return fetch && !fetch.isFinished ? fetch : undefined;
   }
 
   /**

@@ -275,11 +275,8 @@ export class ProxyService {
     name: ProxyName,
     digest: Digest,
   ): Promise<{ stored: { size: number } } | { size?: number } | null> {
-    const running = this.deps.fetcher.running(digest);
-    if (running && running.groupId === group.id) {
-      running.readers--; // looked at, not joined
-      return { size: running.size };
-    }
+    const running = this.deps.fetcher.peek(digest);
+    if (running && running.groupId === group.id) return { size: running.size };
     const linked = await this.deps.store.blob(group.id, digest.value);
     if (linked) return { stored: linked };
     return this.upstreamFor(name).statBlob(name.remote, digest.value, this.deps.credentials(group));
