@@ -38,8 +38,8 @@ const BIG_GET_RUNS = QUICK ? 1 : 5;
  * skopeo pulls are bound by skopeo (it hashes, writes and fsyncs every layer): run-to-run noise is larger
  * than the registries' difference, so they get more runs than the pushes, which need a new image each.
  */
-const BIG_PULL_RUNS = QUICK ? 1 : 3;
-const SMALL_PULL_RUNS = QUICK ? 1 : 5;
+const BIG_PULL_RUNS = QUICK ? 1 : 5;
+const SMALL_PULL_RUNS = QUICK ? 1 : 9;
 const LOAD_SECONDS = QUICK ? 3 : 8;
 const WARMUP_SECONDS = 1;
 const CONNECTIONS = 32;
@@ -95,9 +95,19 @@ async function measureSequence(targets: Target[], steps: [Row, (t: Target) => Pr
   for (const t of targets) for (const [row, fn] of steps) await measureOne(row, t, fn);
 }
 
+/** Every run of the interleaved (client-bound) rows, for BENCHMARKS.md: the table shows only the best. */
+const interleavedRuns: string[] = [];
+
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
 /**
- * `runs` runs per target, alternating between the targets run by run (berth, docker-registry, berth, …), so
- * that neither gets the machine's quieter or busier minutes as a block; the best run counts.
+ * `runs` runs per target, alternating between the targets in ABBA order (berth, docker-registry,
+ * docker-registry, berth, …), so that neither gets the machine's quieter or busier minutes as a block and a
+ * steady drift favours neither; the best run counts, every run and the medians are recorded.
  */
 async function measureInterleaved(
   row: Row,
@@ -107,7 +117,7 @@ async function measureInterleaved(
 ): Promise<void> {
   const results = new Map<Target, { runs: number[]; error?: Error }>(targets.map((t) => [t, { runs: [] }]));
   for (let i = 0; i < runs; i++)
-    for (const t of targets) {
+    for (const t of i % 2 ? [...targets].reverse() : targets) {
       const r = results.get(t) as { runs: number[]; error?: Error };
       if (r.error) continue;
       try {
@@ -118,7 +128,9 @@ async function measureInterleaved(
     }
   for (const t of targets) {
     const r = results.get(t) as { runs: number[]; error?: Error };
-    log(`    ${t.server.label} ${row.label} runs: ${r.runs.map((v) => v.toFixed(row.digits)).join(', ')}`);
+    const line = `${t.server.label}: ${r.runs.map((v) => v.toFixed(row.digits)).join(', ')} ${row.unit} (median ${r.runs.length ? median(r.runs).toFixed(row.digits) : '—'})`;
+    log(`    ${row.label} runs, ${line}`);
+    interleavedRuns.push(`- ${row.label}, ${line}`);
     await measureOne(row, t, async () => {
       if (r.error) throw r.error;
       return Math.min(...r.runs);
@@ -157,6 +169,14 @@ function markdown(rows: Row[], header: string[], notes: string[], extra: string[
     '',
     markdownTable(rows),
     '',
+    ...(interleavedRuns.length > 0
+      ? [
+          'Every run of the skopeo pulls (run in ABBA order between the registries; the table shows the best):',
+          '',
+          ...interleavedRuns,
+          '',
+        ]
+      : []),
     ...extra,
     '## How each figure is taken',
     '',
@@ -560,7 +580,7 @@ async function main(): Promise<number> {
       `Request rates: autocannon 8 in a separate process, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s unmeasured warm-up then ${LOAD_SECONDS} s measured, average req/s; every response must be 2xx. Manifest GET sends \`Accept: ${MANIFEST_ACCEPT}\`. HEAD uses a patched response parser (autocannon otherwise waits for a HEAD body).`,
       `GET ${bigLabel}: one untimed GET over node:http checks length and sha256; then \`curl -o /dev/null\` on a fresh connection, ${BIG_GET_RUNS} times, curl's own transfer time, the best counts. curl because the registry is what is measured: node:http topped out at ~700 MiB/s on its own CPU (1.6–2 s of client CPU per GiB) whichever registry served, so both measured the client.`,
       `Uploads: node:http with keep-alive, body streamed in 1 MiB pieces from the ${bigLabel} random test file held in the bench's memory (so the client's disk reads are not part of the figure). Monolithic = POST /blobs/uploads/ then PUT <Location>?digest= with the whole body; chunked = ${fmtSize(CHUNK)} PATCHes with Content-Range, then PUT ?digest= without a body; ${UPLOAD_RUNS} runs of each per registry, the best counts (the log prints all). Each registry gets its own repository for each (\`${MONO}\`, \`${CHUNKED}\`). \`sync\` runs before each timed transfer.`,
-      `skopeo: \`skopeo copy -q --preserve-digests\` from/to an OCI layout (\`oci:<dir>:v1\`) with \`--dest-tls-verify=false\` / \`--src-tls-verify=false\`; layers are random bytes typed \`application/vnd.oci.image.layer.v1.tar\`, so --preserve-digests keeps skopeo from gzipping them on push or pull. Each pull goes to an empty directory. The ${smallImg} push runs ${UPLOAD_RUNS} times per registry, each time with a different image (no shared layers, so nothing is mounted), and its pull ${SMALL_PULL_RUNS} times (cycling through those images); the ${bigLabel} pull ${BIG_PULL_RUNS} times; the best counts. Pulls get more runs because skopeo bounds them (it hashes, writes and fsyncs every layer): run-to-run noise is larger than the difference between the registries. berth runs its pushes before docker-registry runs the same ones; then the pulls alternate between the registries run by run (berth, docker-registry, berth, …), so that neither gets the machine's quieter or busier minutes as a block (this disk's speed swings within minutes).`,
+      `skopeo: \`skopeo copy -q --preserve-digests\` from/to an OCI layout (\`oci:<dir>:v1\`) with \`--dest-tls-verify=false\` / \`--src-tls-verify=false\`; layers are random bytes typed \`application/vnd.oci.image.layer.v1.tar\`, so --preserve-digests keeps skopeo from gzipping them on push or pull. Each pull goes to an empty directory. The ${smallImg} push runs ${UPLOAD_RUNS} times per registry, each time with a different image (no shared layers, so nothing is mounted), and its pull ${SMALL_PULL_RUNS} times (cycling through those images); the ${bigLabel} pull ${BIG_PULL_RUNS} times; the best counts. Pulls get more runs because skopeo bounds them (it hashes, writes and fsyncs every layer): run-to-run noise is larger than the difference between the registries. berth runs its pushes before docker-registry runs the same ones; then the pulls alternate between the registries in ABBA order (berth, docker-registry, docker-registry, berth, …), so that neither gets the machine's quieter or busier minutes as a block and a steady drift favours neither (this disk's speed, and this VM's CPU, swing within minutes); every run and the medians are listed under the table.`,
       'Peak RSS: VmHWM from /proc/<pid>/status of the server process after all measurements (docker-registry shown for reference; the target is on berth alone).',
       `GraphQL: project \`bench/gql\` with 50 repositories × 21 tags (a distinct manifest per tag) pushed through /v2; each query is sent by one client, one request at a time, with the bench user's personal access token: ${GRAPHQL_RUNS.warmup} unmeasured, then ${GRAPHQL_RUNS.requests} measured for the page and 5× as many for the tag page. "SQL statements" is the rise of \`berth_db_queries_total{origin="graphql"}\` at /metrics over one warm request.`,
       `Dependency proxy: an upstream docker-registry holding four images of ${smallImg} behind a relay that counts blob GETs and paces every response body to ${fmtSize(UPSTREAM_BYTES_PER_SECOND)}/s (a fast link to Docker Hub; on bare loopback any cache would look slower than going direct); "direct" pulls through the same relay; berth's proxy (group \`bench\`, BERTH_PROXY_UPSTREAM_URL = the relay) and docker-registry in proxy mode (\`proxy.remoteurl\` = the relay), each pulled with the same skopeo command as above. Cold = first pull of image 1, after one untimed pull of a 1 MiB image through the same proxy (cold cache, not a cold process); warm = the same pull again (best of 3). Curl clients: a pull that GETs the manifest by tag, then the config and the three layers with one \`curl --parallel\` into /dev/null (statuses and sizes checked): the registry does what it does for skopeo, the client skips hashing, writing and fsyncing; one cold pull of image 3, then 20 of image 4 started together, all cold. skopeo: 20 copies of image 2 started together, cold, then the same 20 again warm. Each proxy pulls every image cold once (the caches are separate). 20 skopeo clients take ~4 s of this 2-core machine's CPU and disk even when served from cache, so the skopeo herd against one pull measures the clients (informative); the curl herd is the target row. Upstream GETs per blob: the most any one layer got during either herd. The warm baseline is berth's own "skopeo pull, ${smallImg}" figure above.`,
