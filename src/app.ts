@@ -175,7 +175,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     upstreams: new Map([...config.proxyUpstreams].map(([host, url]) => [host, upstream(url, false)])),
     store: proxyStore,
     registry: store,
-    fetcher: new BlobFetcher(driver, fetchCoordinator, locks),
+    fetcher: new BlobFetcher(driver, fetchCoordinator, locks, hashPool),
     coordinator: fetchCoordinator,
     log,
     metrics: proxyMetrics,

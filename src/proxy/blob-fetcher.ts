@@ -11,11 +11,12 @@
  * sees a failed transfer) and nothing becomes visible in the cache. Only after the digest matches is the
  * staged file moved into content-addressed storage (content/publish.ts, as uploads are) and recorded.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { dirname } from 'node:path/posix';
 import type { Writable } from 'node:stream';
 import { LocalLocks, type Locks } from '../cache/locks.js';
+import { HashPool, type StreamHash } from '../content/hasher.js';
 import { blobDataPath } from '../content/paths.js';
 import { publishBlob } from '../content/publish.js';
 import type { Digest } from '../oci/digest.js';
@@ -164,6 +165,8 @@ export class BlobFetcher {
     private readonly driver: StorageDriver,
     private readonly coordinator: FetchCoordinator = new LocalFetchCoordinator(),
     private readonly locks: Locks = new LocalLocks(),
+    /** Where fills hash what they download: on worker threads where that pays, as uploads do. */
+    private readonly hashes: HashPool = new HashPool(0),
   ) {}
 
   /** The fetch in progress (not finished) for `digest` in this process, if any; joined when returned. */
@@ -243,6 +246,7 @@ export class BlobFetcher {
   /** Downloads into the staging file, verifies, publishes. Never throws: failures go to the fetch. */
   private async run(fetch: BlobFetch, hooks: FetchHooks, lease: Lease): Promise<void> {
     let writer: Awaited<ReturnType<StorageDriver['writer']>> | undefined;
+    let hash: StreamHash | undefined;
     try {
       const upstream = await hooks.open();
       if (!upstream) throw new NotFoundUpstream(`upstream has no blob ${fetch.digest.value}`);
@@ -252,11 +256,13 @@ export class BlobFetcher {
       fetch.state = 'running';
       lease.progress(0, fetch.size);
       fetch.notify();
-      const hash = createHash(fetch.digest.algorithm);
+      hash = this.hashes.create(fetch.digest.algorithm);
       const stream = writer.stream;
       let received = 0;
       for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
         hash.update(chunk);
+        const hashed = hash.ready();
+        if (hashed) await hashed;
         received += chunk.length;
         hooks.onBytes?.(chunk.length);
         if (fetch.size !== undefined && received > fetch.size) {
@@ -276,7 +282,7 @@ export class BlobFetcher {
       if (fetch.size !== undefined && received !== fetch.size) {
         throw new UpstreamError(`upstream sent ${received} of ${fetch.size} bytes`, 502);
       }
-      const actual = `${fetch.digest.algorithm}:${hash.digest('hex')}`;
+      const actual = `${fetch.digest.algorithm}:${await hash.digest()}`;
       if (actual !== fetch.digest.value) {
         throw new UpstreamError(`upstream sent bytes with digest ${actual} for ${fetch.digest.value}`, 502);
       }
@@ -300,6 +306,7 @@ export class BlobFetcher {
       await writer?.cancel().catch(() => undefined);
       await this.driver.delete(dirname(fetch.stagingPath)).catch(() => undefined);
     } finally {
+      hash?.dispose();
       fetch.forgetRecent();
       fetch.notify();
     }
