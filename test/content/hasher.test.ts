@@ -61,3 +61,45 @@ for (const [mode, size] of [
     });
   });
 }
+
+test('backpressure: a hash may run 8 MiB ahead of its thread, all hashes on a thread 16 MiB together', {
+  timeout: 20_000,
+}, async () => {
+  const pool = new HashPool(1);
+  try {
+    const MiB = 1 << 20;
+    const chunk = randomBytes(64 << 10);
+    const feed = (hash: ReturnType<HashPool['create']>, local: ReturnType<typeof createHash>, bytes: number) => {
+      // Synchronously: no acknowledgement can arrive in between, so what is in flight is all that was fed.
+      for (let fed = 0; fed < bytes; fed += chunk.length) {
+        hash.update(chunk);
+        local.update(chunk);
+      }
+    };
+    const [a, b, c] = [pool.create(), pool.create(), pool.create()];
+    const [la, lb, lc] = [createHash('sha256'), createHash('sha256'), createHash('sha256')];
+    feed(a, la, 8 * MiB);
+    assert.equal(a.ready(), undefined, 'a hash 8 MiB ahead may be fed more');
+    feed(b, lb, 8 * MiB);
+    assert.equal(b.ready(), undefined, 'two hashes 8 MiB ahead each: the thread is at its 16 MiB');
+    feed(c, lc, MiB);
+    const waiting = c.ready();
+    assert.ok(waiting instanceof Promise, 'a third hash only 1 MiB ahead waits: the thread is over its budget');
+    feed(a, la, 64 << 10);
+    assert.ok(a.ready() instanceof Promise, 'a hash over its own 8 MiB waits');
+    // The acks for a's and b's bytes must wake c (a missing wake-up would otherwise hang here).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      waiting,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('the waiting hash was never woken')), 10_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    assert.equal(await a.digest(), la.digest('hex'));
+    assert.equal(await b.digest(), lb.digest('hex'));
+    assert.equal(await c.digest(), lc.digest('hex'));
+    for (const h of [a, b, c]) h.dispose();
+  } finally {
+    await pool.close();
+  }
+});
