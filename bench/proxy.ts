@@ -105,6 +105,8 @@ export interface ProxyBenchInput {
   warmup: Image;
   /** A berth project pull of the first image's size class, for the warm-pull baseline (s). */
   localBerthPull?: number;
+  /** How many runs that local pull's figure is the best of: the warm proxy pull gets as many. */
+  localBerthPullRuns: number;
 }
 
 interface Image {
@@ -217,9 +219,9 @@ export async function measureProxy(input: ProxyBenchInput, log: (s: string) => v
       }
       const c = Math.min(...coldRuns);
       cold[key] = c;
-      // Best of 3, as the local pull it is compared with.
+      // Best of as many runs as the local pull it is compared with.
       let bestWarm = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < input.localBerthPullRuns; i++) {
         await sync();
         bestWarm = Math.min(
           bestWarm,
