@@ -238,7 +238,7 @@ export class ProxyService {
     // upstream says this image has them for this group's credentials: a digest is not a key to anything.
     const known = await registry.findBlob(digest.value);
     if (known) {
-      if (!(await this.upstreamFor(name).headBlob(name.remote, digest.value, credentials))) return null;
+      if ((await this.upstreamFor(name).statBlob(name.remote, digest.value, credentials)) === null) return null;
       if (await store.linkBlob(group.id, known.id)) {
         metrics.cache.inc('blob_hit');
         return { stored: known };
@@ -256,7 +256,7 @@ export class ProxyService {
     if (leader) return { fetch };
     metrics.coalesced.inc('blob');
     if (fetch.groupId !== group.id) {
-      if (!(await this.upstreamFor(name).headBlob(name.remote, digest.value, credentials))) return null;
+      if ((await this.upstreamFor(name).statBlob(name.remote, digest.value, credentials)) === null) return null;
       void fetch.finished.then(async () => {
         const blob = fetch.state === 'done' ? await registry.findBlob(digest.value) : undefined;
         if (blob) await store.linkBlob(group.id, blob.id);

@@ -179,12 +179,10 @@ export class UpstreamRegistry {
     return { digest, contentType: contentType.split(';')[0]?.trim() as string, body };
   }
 
-  /** Whether upstream has the blob for `image` (HEAD: no bytes, and not a pull on Docker Hub). */
-  async headBlob(image: string, digest: string, creds?: UpstreamCredentials): Promise<boolean> {
-    return (await this.statBlob(image, digest, creds)) !== null;
-  }
-
-  /** `HEAD /v2/<image>/blobs/<digest>`: the blob's size (when upstream says), or null when it has none. */
+  /**
+   * `HEAD /v2/<image>/blobs/<digest>` (no bytes, and not a pull on Docker Hub): the blob's size when
+   * upstream says, or null when it has no such blob.
+   */
   async statBlob(image: string, digest: string, creds?: UpstreamCredentials): Promise<{ size?: number } | null> {
     const scope = `repository:${image}:pull`;
     const url = `${this.url}/v2/${image}/blobs/${digest}`;
