@@ -5,8 +5,14 @@ export type Target =
   | { kind: 'ratio-min'; value: number }
   /** berth/docker-registry must be at most `value` (times: lower is better). */
   | { kind: 'ratio-max'; value: number }
-  /** berth's own figure must be at most `value`. */
-  | { kind: 'abs-max'; value: number; unit: string };
+  /**
+   * berth/docker-registry must be at most `value`, judged on runs taken in pairs (one of each, back to back):
+   * for rows bound by the client, where the two registries' runs overlap and a ratio of two single figures
+   * lands on either side of 1.0 by chance. See {@link pairedSummary}.
+   */
+  | { kind: 'paired-max'; value: number }
+  /** berth's own figure, in the row's unit, must be at most `value`; `text` says so in the issue's words. */
+  | { kind: 'abs-max'; value: number; text: string };
 
 export interface Row {
   label: string;
@@ -17,11 +23,67 @@ export interface Row {
   other?: number;
   berthError?: string;
   otherError?: string;
+  /** For a paired target: [berth, docker-registry] of each pair of runs. */
+  pairs?: [number, number][];
 }
 
-export type Verdict = 'met' | 'missed' | 'error';
+/**
+ * `met`; `parity`: the ratio is above the target but the pairs do not show berth slower (the target's value
+ * lies inside the confidence interval); `missed`; `error`: no figure.
+ */
+export type Verdict = 'met' | 'parity' | 'missed' | 'error';
+
+/** What paired runs say of berth/docker-registry. */
+export interface PairedSummary {
+  n: number;
+  /** The median of the per-pair ratios. */
+  ratio: number;
+  /** A confidence interval for that median, and its coverage (0–1). */
+  low: number;
+  high: number;
+  coverage: number;
+  /** Pairs in which berth took longer. */
+  berthSlower: number;
+}
+
+/** P(X ≤ k) for X ~ Binomial(n, 1/2). */
+function binomialCdf(k: number, n: number): number {
+  let term = 1;
+  let sum = 0;
+  for (let i = 0; i <= k; i++) {
+    sum += term;
+    term = (term * (n - i)) / (i + 1);
+  }
+  return sum / 2 ** n;
+}
+
+/**
+ * The median of the per-pair ratios, and the sign test's distribution-free interval for it: the k-th smallest
+ * and k-th largest ratio, with k the largest for which equal registries would put `k - 1` or fewer pairs on
+ * one side at most 10 % of the time (so the interval covers the true median with ≥ 80 % confidence; with few
+ * pairs k is 1 and the interval is every ratio). Its low end above the target means berth was slower in too
+ * many pairs for chance to explain, at 10 %.
+ */
+export function pairedSummary(pairs: [number, number][]): PairedSummary | undefined {
+  const ratios = pairs.filter(([, o]) => o > 0).map(([b, o]) => b / o);
+  const n = ratios.length;
+  if (n === 0) return undefined;
+  const sorted = [...ratios].sort((a, b) => a - b);
+  let k = 1;
+  while (k + 1 <= Math.ceil(n / 2) && binomialCdf(k, n) <= 0.1) k++;
+  const m = Math.floor(n / 2);
+  return {
+    n,
+    ratio: n % 2 ? (sorted[m] as number) : ((sorted[m - 1] as number) + (sorted[m] as number)) / 2,
+    low: sorted[k - 1] as number,
+    high: sorted[n - k] as number,
+    coverage: 1 - 2 * binomialCdf(k - 1, n),
+    berthSlower: ratios.filter((r) => r > 1).length,
+  };
+}
 
 export function ratio(row: Row): number | undefined {
+  if (row.target.kind === 'paired-max') return row.pairs && pairedSummary(row.pairs)?.ratio;
   if (row.berth === undefined || row.other === undefined || row.other === 0) return undefined;
   return row.berth / row.other;
 }
@@ -30,13 +92,19 @@ export function verdict(row: Row): Verdict {
   if (row.berth === undefined) return 'error';
   const t = row.target;
   if (t.kind === 'abs-max') return row.berth <= t.value ? 'met' : 'missed';
+  if (t.kind === 'paired-max') {
+    const p = row.pairs && pairedSummary(row.pairs);
+    if (!p) return 'error';
+    return p.ratio <= t.value ? 'met' : p.low <= t.value ? 'parity' : 'missed';
+  }
   const r = ratio(row);
   if (r === undefined) return 'error';
   return (t.kind === 'ratio-min' ? r >= t.value : r <= t.value) ? 'met' : 'missed';
 }
 
 function targetText(t: Target): string {
-  if (t.kind === 'abs-max') return `≤ ${t.value} ${t.unit}`;
+  if (t.kind === 'abs-max') return t.text;
+  if (t.kind === 'paired-max') return `≤ ${t.value.toFixed(1)}× (paired)`;
   return `${t.kind === 'ratio-min' ? '≥' : '≤'} ${t.value.toFixed(1)}×`;
 }
 
@@ -49,11 +117,12 @@ const num = (v: number | undefined, digits: number, failed: boolean) =>
 
 function cells(row: Row): string[] {
   const r = ratio(row);
+  const p = row.target.kind === 'paired-max' && row.pairs ? pairedSummary(row.pairs) : undefined;
   return [
     `${row.label} (${row.unit})`,
     num(row.berth, row.digits, row.berthError !== undefined),
     num(row.other, row.digits, row.otherError !== undefined),
-    r === undefined ? '—' : `${r.toFixed(2)}×`,
+    r === undefined ? '—' : `${r.toFixed(2)}×${p && p.n > 1 ? ` (${p.low.toFixed(2)}–${p.high.toFixed(2)})` : ''}`,
     targetText(row.target),
     verdict(row),
   ];
