@@ -36,10 +36,12 @@ const UPLOAD_RUNS = QUICK ? 1 : 3;
 const BIG_GET_RUNS = QUICK ? 1 : 5;
 /**
  * skopeo pulls are bound by skopeo (it hashes, writes and fsyncs every layer): run-to-run noise is larger
- * than the registries' difference, so they get more runs than the pushes, which need a new image each.
+ * than the registries' difference, so they are judged on pairs of runs (see `pairedSummary`), as many as
+ * give a tight interval: 9 pairs put it between the 3rd smallest and largest ratio (82 % confidence), 15
+ * between the 5th (88 %).
  */
-const BIG_PULL_RUNS = QUICK ? 1 : 7;
-const SMALL_PULL_RUNS = QUICK ? 1 : 9;
+const BIG_PULL_RUNS = QUICK ? 1 : 9;
+const SMALL_PULL_RUNS = QUICK ? 1 : 15;
 const LOAD_SECONDS = QUICK ? 3 : 8;
 const WARMUP_SECONDS = 1;
 const CONNECTIONS = 32;
@@ -109,14 +111,14 @@ const median = (v: number[]) => {
  * docker-registry, berth, …), so that neither gets the machine's quieter or busier minutes as a block and a
  * steady drift favours neither. Run i of each registry are back to back: they make pair i of a paired row,
  * whose figures are the medians (the ratio and its interval come from the pairs, see `pairedSummary`); other
- * rows take the best run. Every run is recorded; resolves with berth's runs.
+ * rows take the best run. Every run is recorded.
  */
 async function measureInterleaved(
   row: Row,
   targets: Target[],
   runs: number,
   once: (t: Target, i: number) => Promise<number>,
-): Promise<number[]> {
+): Promise<void> {
   const results = new Map<Target, { runs: number[]; error?: Error }>(targets.map((t) => [t, { runs: [] }]));
   for (let i = 0; i < runs; i++)
     for (const t of i % 2 ? [...targets].reverse() : targets) {
@@ -138,8 +140,8 @@ async function measureInterleaved(
       return row.target.kind === 'paired-max' ? median(r.runs) : Math.min(...r.runs);
     });
   }
-  const [berthRuns, otherRuns] = targets.map((t) => results.get(t)?.runs ?? []) as [number[], number[]];
   if (row.target.kind === 'paired-max') {
+    const [berthRuns, otherRuns] = targets.map((t) => results.get(t)?.runs ?? []) as [number[], number[]];
     row.pairs = berthRuns.slice(0, otherRuns.length).map((b, i) => [b, otherRuns[i] as number]);
     const p = pairedSummary(row.pairs);
     if (p) {
@@ -148,7 +150,6 @@ async function measureInterleaved(
       interleavedRuns.push(`- ${row.label}, ${line}`);
     }
   }
-  return berthRuns;
 }
 
 async function measureOne(row: Row, t: Target, fn: (t: Target) => Promise<number>): Promise<void> {
@@ -223,8 +224,6 @@ async function main(): Promise<number> {
   let graphqlFailed = false;
   let proxyFailed = false;
   let cleanupFailed = false;
-  /** berth's runs of the small pull: the warm proxy pull's baseline. */
-  let berthSmallPulls: number[] = [];
   try {
     log(`berth bench${QUICK ? ' (BENCH_QUICK=1)' : ''}: data in ${tmp}`);
     const busyBefore = await cpuBusy(2000);
@@ -458,7 +457,7 @@ async function main(): Promise<number> {
       await measureInterleaved(pullBigRow, targets, BIG_PULL_RUNS, (t) =>
         skopeoPull(t.server, bigLayout, SKOPEO_BIG, join(tmp, `pull-${t.server.label}-big`)),
       );
-      berthSmallPulls = await measureInterleaved(pullSmallRow, targets, SMALL_PULL_RUNS, (t, i) =>
+      await measureInterleaved(pullSmallRow, targets, SMALL_PULL_RUNS, (t, i) =>
         skopeoPull(
           t.server,
           smallLayouts[i % UPLOAD_RUNS] as Layout,
@@ -539,9 +538,8 @@ async function main(): Promise<number> {
             curlOne: images[2]!,
             curlHerd: images[3]!,
             warmup: images[4]!,
-            // Best against best: the warm proxy pull is the best of as many runs.
-            localBerthPull: berthSmallPulls.length > 0 ? Math.min(...berthSmallPulls) : undefined,
-            localBerthPullRuns: SMALL_PULL_RUNS,
+            warmPairs: SMALL_PULL_RUNS,
+            project: 'bench/app',
           },
           log,
         );
@@ -604,7 +602,7 @@ async function main(): Promise<number> {
       `skopeo: \`skopeo copy -q --preserve-digests\` from/to an OCI layout (\`oci:<dir>:v1\`) with \`--dest-tls-verify=false\` / \`--src-tls-verify=false\`; layers are random bytes typed \`application/vnd.oci.image.layer.v1.tar\`, so --preserve-digests keeps skopeo from gzipping them on push or pull. Each pull goes to an empty directory. The ${smallImg} push runs ${UPLOAD_RUNS} times per registry, each time with a different image (no shared layers, so nothing is mounted), and its pull ${SMALL_PULL_RUNS} times (cycling through those images); the ${bigLabel} pull ${BIG_PULL_RUNS} times. berth runs its pushes before docker-registry runs the same ones (the best counts); then the pulls alternate between the registries in ABBA order (berth, docker-registry, docker-registry, berth, …), so that neither gets the machine's quieter or busier minutes as a block and a steady drift favours neither (this disk's speed, and this VM's CPU, swing within minutes). The pulls are judged differently from every other row, because skopeo bounds them: it hashes, writes and fsyncs every layer, 5–7 s of its own CPU per GiB (measured with \`/usr/bin/time\`) against ~0.6 s for either registry, and run-to-run noise (±10 %) is larger than any difference between the registries, so a ratio of two single figures (best or median) lands on either side of 1.0× by chance. Run i of each registry, back to back, make pair i; the table shows each registry's median and the median of the per-pair ratios with the sign test's interval for it (≥ 80 % confidence; the k-th smallest to k-th largest ratio). The row is *met* when that median ratio is ≤ 1.0×, *parity* when it is above but the interval reaches 1.0× (the pairs do not show berth slower: it was slower in no more pairs than equal registries would be at least 10 % of the time), *missed* when the whole interval is above 1.0×. Every run, the best runs and the pair counts are listed under the table.`,
       'Peak RSS: VmHWM from /proc/<pid>/status of the server process after all measurements (docker-registry shown for reference; the target is on berth alone).',
       `GraphQL: project \`bench/gql\` with 50 repositories × 21 tags (a distinct manifest per tag) pushed through /v2; each query is sent by one client, one request at a time, with the bench user's personal access token: ${GRAPHQL_RUNS.warmup} unmeasured, then ${GRAPHQL_RUNS.requests} measured for the page and 5× as many for the tag page. "SQL statements" is the rise of \`berth_db_queries_total{origin="graphql"}\` at /metrics over one warm request.`,
-      `Dependency proxy: an upstream docker-registry holding six images of ${smallImg} (and a 1 MiB one) behind a relay that counts blob GETs and paces every response body to ${fmtSize(UPSTREAM_BYTES_PER_SECOND)}/s (a fast link to Docker Hub; on bare loopback any cache would look slower than going direct); "direct" pulls through the same relay; berth's proxy (group \`bench\`, BERTH_PROXY_UPSTREAM_URL = the relay) and docker-registry in proxy mode (\`proxy.remoteurl\` = the relay), each pulled with the same skopeo command as above. Cold = first pull of an image, after one untimed pull of a 1 MiB image through the same proxy (cold cache, not a cold process), best of 3 images (1, 6 and 7; direct: the same three); warm = image 1 again (best of ${SMALL_PULL_RUNS}, as the project pull it is compared with). Curl clients: a pull that GETs the manifest by tag, then the config and the three layers with one \`curl --parallel\` into /dev/null (statuses and sizes checked): the registry does what it does for skopeo, the client skips hashing, writing and fsyncing; one cold pull of image 3, then 20 of image 4 started together, all cold, then the same 20 again, warm. The herd's target is ≤ 1.3× one cold pull, or ≤ 1.3× the warm herd where this machine takes longer than one cold pull to move 20 pulls' bytes at all (then nothing could meet the first: the warm herd is served from cache, no upstream involved, and is what any registry needs here). skopeo: 20 copies of image 2 started together, cold, then the same 20 again warm. Each proxy pulls every image cold once (the caches are separate). 20 skopeo clients take ~4 s of this 2-core machine's CPU and disk even when served from cache, so the skopeo herd against one pull measures the clients (informative); the curl herd is the target row. Upstream GETs per blob: the most any one layer got during either herd. The warm baseline is berth's own "skopeo pull, ${smallImg}" figure above.`,
+      `Dependency proxy: an upstream docker-registry holding six images of ${smallImg} (and a 1 MiB one) behind a relay that counts blob GETs and paces every response body to ${fmtSize(UPSTREAM_BYTES_PER_SECOND)}/s (a fast link to Docker Hub; on bare loopback any cache would look slower than going direct); "direct" pulls through the same relay; berth's proxy (group \`bench\`, BERTH_PROXY_UPSTREAM_URL = the relay) and docker-registry in proxy mode (\`proxy.remoteurl\` = the relay), each pulled with the same skopeo command as above. Cold = first pull of an image, after one untimed pull of a 1 MiB image through the same proxy (cold cache, not a cold process), best of 3 images (1, 6 and 7; direct: the same three); warm = image 1 again, ${SMALL_PULL_RUNS} times, alternating (ABBA) with a pull of the same image pushed to project \`bench/app\` of the same berth, and judged on those pairs as the project pulls above are (the figures are medians; *parity* as above). A tag pull through the proxy HEADs the manifest upstream before it answers (quota-safe revalidation, as GitLab does), so it carries one upstream round trip that a project pull does not; the row prints that round trip, measured through the same relay. Curl clients: a pull that GETs the manifest by tag, then the config and the three layers with one \`curl --parallel\` into /dev/null (statuses and sizes checked): the registry does what it does for skopeo, the client skips hashing, writing and fsyncing; one cold pull of image 3, then 20 of image 4 started together, all cold, then the same 20 again, warm. The herd's target is ≤ 1.3× one cold pull, or ≤ 1.3× the warm herd where this machine takes longer than one cold pull to move 20 pulls' bytes at all (then nothing could meet the first: the warm herd is served from cache, no upstream involved, and is what any registry needs here). skopeo: 20 copies of image 2 started together, cold, then the same 20 again warm. Each proxy pulls every image cold once (the caches are separate). 20 skopeo clients take ~4 s of this 2-core machine's CPU and disk even when served from cache, so the skopeo herd against one pull measures the clients (informative); the curl herd is the target row. Upstream GETs per blob: the most any one layer got during either herd.`,
       `Cleanup: one repository of ${CLEANUP_TAGS} tags over 1,000 manifests (each with its own config blob); the manifests pushed through /v2, the other tags written into the database while berth is stopped, spread over 300 days; the policy (\`nameRegex: .*\`, keepN 10, olderThan 1d) run with GraphQL's \`runContainerExpirationPolicy\`, timed from request to answer; then berth collects with BERTH_GC_REVIEW_DELAY=0 and BERTH_GC_INTERVAL=1s, timed until /metrics counts every untagged manifest and its config deleted. On SQLite always; on PostgreSQL too when BENCH_PG_URL names a database the bench may empty.`,
       "berth runs as `npm start` runs it (`node` with the start script's flags, `dist/src/main.js`) with SQLite and the filesystem driver, BERTH_LOG_LEVEL=warn; docker-registry with the filesystem driver, log level error, access log off.",
     ];

@@ -3,7 +3,9 @@
  * relay, berth's proxy and docker-registry's own proxy mode both pointed at that relay, and skopeo pulling
  * a 3-layer image through each:
  * - cold pull through the proxy vs the same pull straight from the upstream, best of three images (target ≤ 1.15×);
- * - warm pull through the proxy vs a pull of the same image from a berth project (target ≤ 1.0×);
+ * - warm pull through the proxy vs a pull of the same image pushed to a project of the same berth, the two
+ *   alternating in ABBA order and judged on the pairs, as the project pulls are against docker-registry
+ *   (target ≤ 1.0×, see `pairedSummary`);
  * - 20 concurrent cold pulls by clients that cost little (curl into /dev/null): wall time vs one such cold
  *   pull (target ≤ 1.3×): what the proxy does when a herd arrives. Where the machine cannot move 20 pulls'
  *   bytes that fast at all (the same 20 served warm, from cache, take longer than one cold pull: on a
@@ -21,8 +23,9 @@ import type { Layout } from './data.js';
 import { sync } from './machine.js';
 import { RegistryClient } from './ops.js';
 import type { Relay } from './relay.js';
+import { pairedSummary } from './report.js';
 import type { RegistryServer } from './servers.js';
-import { skopeoPull } from './skopeo.js';
+import { skopeoPull, skopeoPush } from './skopeo.js';
 import { run } from './util.js';
 
 export interface ProxyRow {
@@ -34,6 +37,8 @@ export interface ProxyRow {
   baseline?: number;
   /** berth / baseline must be at most this (none: the row informs, it is not a target). */
   targetMax?: number;
+  /** Judged on paired runs, [berth, baseline] each (the figures are then medians). */
+  pairs?: [number, number][];
   error?: string;
 }
 
@@ -103,10 +108,10 @@ export interface ProxyBenchInput {
   curlHerd: Image;
   /** A small image pulled once through each proxy before anything is timed (see measureProxy). */
   warmup: Image;
-  /** A berth project pull of the first image's size class, for the warm-pull baseline (s). */
-  localBerthPull?: number;
-  /** How many runs that local pull's figure is the best of: the warm proxy pull gets as many. */
-  localBerthPullRuns: number;
+  /** Pairs of warm pulls: through the proxy, and of the same image from a project of the same berth. */
+  warmPairs: number;
+  /** That project's path (the image is pushed there as `<project>/<image name>`). */
+  project: string;
 }
 
 interface Image {
@@ -158,8 +163,7 @@ export async function measureProxy(input: ProxyBenchInput, log: (s: string) => v
   const warm = row({
     label: 'warm pull through the proxy',
     unit: 's',
-    baselineLabel: 'pull from a berth project',
-    baseline: input.localBerthPull,
+    baselineLabel: 'pull from a project of the same berth',
     targetMax: 1.0,
   });
   const curlHerdRow = row({
@@ -219,16 +223,46 @@ export async function measureProxy(input: ProxyBenchInput, log: (s: string) => v
       }
       const c = Math.min(...coldRuns);
       cold[key] = c;
-      // Best of as many runs as the local pull it is compared with.
-      let bestWarm = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < input.localBerthPullRuns; i++) {
-        await sync();
-        bestWarm = Math.min(
-          bestWarm,
-          await skopeoPull(server, first.layout, via(server, first.name), join(tmp, `p-warm-${key}`), { sync: false }),
-        );
+      // Warm: berth's proxy alternates (ABBA) with a pull of the same image from one of its projects; the
+      // pairs judge the row. docker-registry's proxy is pulled as often, for its column.
+      const warmPull = () =>
+        skopeoPull(server, first.layout, via(server, first.name), join(tmp, `p-warm-${key}`), { sync: false });
+      const projectImage = `${input.project}/${first.name.replace(/\//g, '-')}`;
+      if (key === 'berth') await skopeoPush(server, first.layout, projectImage);
+      const projectPull = () =>
+        skopeoPull(server, first.layout, projectImage, join(tmp, `p-project-${key}`), { sync: false });
+      const warmRuns: number[] = [];
+      const projectRuns: number[] = [];
+      for (let i = 0; i < input.warmPairs; i++) {
+        for (const proxied of i % 2 ? [false, true] : [true, false]) {
+          if (!proxied && key !== 'berth') continue;
+          await sync();
+          (proxied ? warmRuns : projectRuns).push(await (proxied ? warmPull() : projectPull()));
+        }
       }
-      warm[key] = bestWarm;
+      warm[key] = median(warmRuns);
+      if (key === 'berth') {
+        // What a warm tag pull must add to a project pull: the manifest HEAD to upstream (through the relay).
+        const rtt: number[] = [];
+        for (let i = 0; i < 15; i++) {
+          const t0 = performance.now();
+          const res = await fetch(`${relay.url}/v2/${first.name}/manifests/${first.layout.tag}`, {
+            method: 'HEAD',
+            headers: { accept: MANIFEST_TYPES },
+          });
+          await res.arrayBuffer();
+          if (res.status !== 200) throw new Error(`HEAD ${first.name}:${first.layout.tag} upstream: ${res.status}`);
+          rtt.push(performance.now() - t0);
+        }
+        warm.baselineLabel = `pull from a project of the same berth (a tag pull through the proxy first HEADs upstream: ${median(rtt).toFixed(1)} ms here)`;
+        warm.baseline = median(projectRuns);
+        warm.pairs = warmRuns.map((w, i) => [w, projectRuns[i] as number]);
+        const p = pairedSummary(warm.pairs);
+        if (p)
+          log(
+            `    warm proxy pulls ${warmRuns.map((r) => r.toFixed(2)).join(', ')} s; project pulls ${projectRuns.map((r) => r.toFixed(2)).join(', ')} s; proxy slower in ${p.berthSlower} of ${p.n} pairs, median ratio ${p.ratio.toFixed(2)}× (${Math.floor(p.coverage * 100)} % interval ${p.low.toFixed(2)}–${p.high.toFixed(2)}×)`,
+          );
+      }
 
       // The herd with clients that cost little: what the proxy itself does with 20 clients at once.
       await sync();
@@ -278,10 +312,33 @@ export async function measureProxy(input: ProxyBenchInput, log: (s: string) => v
   return rows;
 }
 
-export function proxyVerdict(r: ProxyRow): 'met' | 'missed' | 'error' | 'info' {
-  if (r.berth === undefined || r.baseline === undefined || r.baseline === 0) return 'error';
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
+/** berth / baseline: for a paired row, the median of the per-pair ratios. */
+function proxyRatio(r: ProxyRow): number | undefined {
+  if (r.berth === undefined || r.baseline === undefined || r.baseline === 0) return undefined;
+  return r.pairs ? pairedSummary(r.pairs)?.ratio : r.berth / r.baseline;
+}
+
+/** As the main table's verdicts; `parity` for a paired row whose interval reaches the target. */
+export function proxyVerdict(r: ProxyRow): 'met' | 'parity' | 'missed' | 'error' | 'info' {
+  const ratio = proxyRatio(r);
+  if (ratio === undefined) return 'error';
   if (r.targetMax === undefined) return 'info';
-  return r.berth / r.baseline <= r.targetMax ? 'met' : 'missed';
+  if (ratio <= r.targetMax) return 'met';
+  const p = r.pairs && pairedSummary(r.pairs);
+  return p && p.low <= r.targetMax ? 'parity' : 'missed';
+}
+
+function ratioCell(r: ProxyRow): string {
+  const ratio = proxyRatio(r);
+  if (ratio === undefined) return '—';
+  const p = r.pairs && pairedSummary(r.pairs);
+  return `${ratio.toFixed(2)}×${p && p.n > 1 ? ` (${p.low.toFixed(2)}–${p.high.toFixed(2)})` : ''}`;
 }
 
 export function proxyTable(rows: ProxyRow[]): { text: string; markdown: string } {
@@ -301,7 +358,7 @@ export function proxyTable(rows: ProxyRow[]): { text: string; markdown: string }
     r.error && r.berth === undefined ? 'ERROR' : fmt(r.berth, r.unit),
     fmt(r.dockerRegistry, r.unit),
     `${r.baselineLabel}${r.baseline === undefined ? '' : ` (${fmt(r.baseline, r.unit)})`}`,
-    r.berth !== undefined && r.baseline ? `${(r.berth / r.baseline).toFixed(2)}×` : '—',
+    ratioCell(r),
     r.targetMax === undefined ? '—' : `≤ ${r.targetMax.toFixed(2)}×`,
     proxyVerdict(r),
   ]);
