@@ -271,6 +271,27 @@ describe('blobs, streamed and coalesced', () => {
     assert.equal(missing.status, 404, 'upstream has no such blob');
   });
 
+  test('a ranged GET that meets a fill in progress gets 206 and its range, once the blob is stored', async () => {
+    const img = await hub.pusher().pushImage('someorg/ranged', '1', { layers: 1, layerSize: 1024 * 1024 });
+    const layer = img.layers[0]!;
+    reset();
+    hub.blobRate = 2 * 1024 * 1024; // about half a second upstream
+    const path = `/v2/${DP}/someorg/ranged/blobs/${layer.digest}`;
+    const token = await guest().token([`repository:${DP}/someorg/ranged:pull`]);
+    const whole = timedGet(`${t.url}${path}`, token);
+    // The fill is running once upstream has been asked for the blob.
+    while (hub.count('GET', /\/blobs\/sha256:/) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const ranged = await guest().req('GET', path, { headers: { range: 'bytes=1000-1999' } });
+    const full = await whole;
+    assert.equal(full.status, 200);
+    assert.equal(sha256(full.body), layer.digest);
+    assert.equal(ranged.status, 206);
+    assert.equal(ranged.headers.get('content-range'), `bytes 1000-1999/${layer.size}`);
+    assert.deepEqual(ranged.body, full.body.subarray(1000, 2000));
+    assert.equal(hub.count('GET', /\/blobs\/sha256:/), 1, 'exactly one upstream GET');
+    hub.blobRate = 0;
+  });
+
   test('clients that join a fill late read what is already written from the file, then follow it in memory', async () => {
     // 12 MiB at 6 MiB/s: clients joining after ~1 s start more than the 4 MiB berth keeps in memory behind
     // the head, so they read the staging file first, then catch up with the chunks upstream is sending.

@@ -73,6 +73,15 @@ async function blob(ctx: RequestContext, name: ProxyName, proxy: ProxyService): 
   if (!source) throw new BlobUnknownError(digest.value);
   if ('stored' in source) return sendStoredBlob(ctx, digest, source.stored.size);
   const { fetch } = source;
+  if (ctx.req.headers.range !== undefined) {
+    // A fill streams a blob from its first byte. A ranged GET (a client resuming) that finds one running is
+    // answered from the store once the fill has published the blob: 206 as for any stored blob, never the
+    // whole body with a 200. Seen in CI: a range asked right after a herd's last byte arrived, while the
+    // fill was still making the file durable.
+    await fetch.finished;
+    if (fetch.state !== 'done') throw fetch.error ?? new BlobUnknownError(digest.value);
+    return sendStoredBlob(ctx, digest, fetch.written);
+  }
   while (fetch.state === 'starting') await fetch.changed();
   if (fetch.state === 'failed' && fetch.written === 0) throw fetch.error;
   ctx.res.writeHead(200, unstoredBlobHeaders(digest, fetch.size));
