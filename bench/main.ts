@@ -19,7 +19,7 @@ import { cpuBusy, cpuSeconds, machine, measureDiskFloor, sync } from './machine.
 import { MANIFEST_ACCEPT, RegistryClient } from './ops.js';
 import { measureProxy, proxyTable, proxyVerdict } from './proxy.js';
 import { startRelay } from './relay.js';
-import { failures, markdownTable, pairedSummary, type Row, textTable, verdict } from './report.js';
+import { failures, markdownTable, median, pairedSummary, type Row, textTable, verdict } from './report.js';
 import { ensurePackages, peakRssMiB, type RegistryServer, startBerth, startDockerRegistry } from './servers.js';
 import { skopeo, skopeoPull, skopeoPush } from './skopeo.js';
 import { fmtSize, GiB, KiB, MiB } from './util.js';
@@ -99,12 +99,6 @@ async function measureSequence(targets: Target[], steps: [Row, (t: Target) => Pr
 
 /** Every run of the interleaved (client-bound) rows, and what their pairs say, for BENCHMARKS.md. */
 const interleavedRuns: string[] = [];
-
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 /**
  * `runs` runs per target, alternating between the targets in ABBA order (berth, docker-registry,

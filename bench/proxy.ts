@@ -23,7 +23,7 @@ import type { Layout } from './data.js';
 import { sync } from './machine.js';
 import { RegistryClient } from './ops.js';
 import type { Relay } from './relay.js';
-import { pairedSummary } from './report.js';
+import { median, pairedSummary } from './report.js';
 import type { RegistryServer } from './servers.js';
 import { skopeoPull, skopeoPush } from './skopeo.js';
 import { run } from './util.js';
@@ -311,12 +311,6 @@ export async function measureProxy(input: ProxyBenchInput, log: (s: string) => v
   }
   return rows;
 }
-
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 /** berth / baseline: for a paired row, the median of the per-pair ratios. */
 function proxyRatio(r: ProxyRow): number | undefined {

@@ -46,6 +46,12 @@ export interface PairedSummary {
   berthSlower: number;
 }
 
+export const median = (v: number[]): number => {
+  const s = [...v].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
 /** P(X ≤ k) for X ~ Binomial(n, 1/2). */
 function binomialCdf(k: number, n: number): number {
   let term = 1;
@@ -71,10 +77,9 @@ export function pairedSummary(pairs: [number, number][]): PairedSummary | undefi
   const sorted = [...ratios].sort((a, b) => a - b);
   let k = 1;
   while (k + 1 <= Math.ceil(n / 2) && binomialCdf(k, n) <= 0.1) k++;
-  const m = Math.floor(n / 2);
   return {
     n,
-    ratio: n % 2 ? (sorted[m] as number) : ((sorted[m - 1] as number) + (sorted[m] as number)) / 2,
+    ratio: median(ratios),
     low: sorted[k - 1] as number,
     high: sorted[n - k] as number,
     coverage: 1 - 2 * binomialCdf(k - 1, n),
