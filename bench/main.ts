@@ -19,7 +19,16 @@ import { cpuBusy, cpuSeconds, machine, measureDiskFloor, sync } from './machine.
 import { MANIFEST_ACCEPT, RegistryClient } from './ops.js';
 import { measureProxy, proxyTable, proxyVerdict } from './proxy.js';
 import { startRelay } from './relay.js';
-import { failures, markdownTable, median, pairedSummary, type Row, textTable, verdict } from './report.js';
+import {
+  describePairs,
+  failures,
+  markdownTable,
+  median,
+  pairedSummary,
+  type Row,
+  textTable,
+  verdict,
+} from './report.js';
 import { ensurePackages, peakRssMiB, type RegistryServer, startBerth, startDockerRegistry } from './servers.js';
 import { skopeo, skopeoPull, skopeoPush } from './skopeo.js';
 import { fmtSize, GiB, KiB, MiB } from './util.js';
@@ -144,7 +153,7 @@ async function measureInterleaved(
     row.pairs = berthRuns.slice(0, otherRuns.length).map((b, i) => [b, otherRuns[i] as number]);
     const p = pairedSummary(row.pairs);
     if (p) {
-      const line = `pairs: berth slower in ${p.berthSlower} of ${p.n}; median of the pair ratios ${p.ratio.toFixed(2)}×, ${Math.floor(p.coverage * 100)} % interval ${p.low.toFixed(2)}–${p.high.toFixed(2)}× (best runs: ${Math.min(...berthRuns).toFixed(row.digits)} vs ${Math.min(...otherRuns).toFixed(row.digits)} ${row.unit}, ${(Math.min(...berthRuns) / Math.min(...otherRuns)).toFixed(2)}×)`;
+      const line = `pairs: ${describePairs(p, 'berth')} (best runs: ${Math.min(...berthRuns).toFixed(row.digits)} vs ${Math.min(...otherRuns).toFixed(row.digits)} ${row.unit}, ${(Math.min(...berthRuns) / Math.min(...otherRuns)).toFixed(2)}×)`;
       log(`    ${row.label} ${line}`);
       interleavedRuns.push(`- ${row.label}, ${line}`);
     }

@@ -23,7 +23,7 @@ import type { Layout } from './data.js';
 import { sync } from './machine.js';
 import { RegistryClient } from './ops.js';
 import type { Relay } from './relay.js';
-import { median, pairedSummary } from './report.js';
+import { describePairs, median, pairedRatioText, pairedSummary, pairedVerdict } from './report.js';
 import type { RegistryServer } from './servers.js';
 import { skopeoPull, skopeoPush } from './skopeo.js';
 import { run } from './util.js';
@@ -260,7 +260,7 @@ export async function measureProxy(input: ProxyBenchInput, log: (s: string) => v
         const p = pairedSummary(warm.pairs);
         if (p)
           log(
-            `    warm proxy pulls ${warmRuns.map((r) => r.toFixed(2)).join(', ')} s; project pulls ${projectRuns.map((r) => r.toFixed(2)).join(', ')} s; proxy slower in ${p.berthSlower} of ${p.n} pairs, median ratio ${p.ratio.toFixed(2)}× (${Math.floor(p.coverage * 100)} % interval ${p.low.toFixed(2)}–${p.high.toFixed(2)}×)`,
+            `    warm proxy pulls ${warmRuns.map((r) => r.toFixed(2)).join(', ')} s; project pulls ${projectRuns.map((r) => r.toFixed(2)).join(', ')} s; ${describePairs(p, 'proxy')}`,
           );
       }
 
@@ -323,16 +323,16 @@ export function proxyVerdict(r: ProxyRow): 'met' | 'parity' | 'missed' | 'error'
   const ratio = proxyRatio(r);
   if (ratio === undefined) return 'error';
   if (r.targetMax === undefined) return 'info';
-  if (ratio <= r.targetMax) return 'met';
   const p = r.pairs && pairedSummary(r.pairs);
-  return p && p.low <= r.targetMax ? 'parity' : 'missed';
+  if (p) return pairedVerdict(p, r.targetMax);
+  return ratio <= r.targetMax ? 'met' : 'missed';
 }
 
 function ratioCell(r: ProxyRow): string {
   const ratio = proxyRatio(r);
   if (ratio === undefined) return '—';
   const p = r.pairs && pairedSummary(r.pairs);
-  return `${ratio.toFixed(2)}×${p && p.n > 1 ? ` (${p.low.toFixed(2)}–${p.high.toFixed(2)})` : ''}`;
+  return p ? pairedRatioText(p) : `${ratio.toFixed(2)}×`;
 }
 
 export function proxyTable(rows: ProxyRow[]): { text: string; markdown: string } {

@@ -87,6 +87,21 @@ export function pairedSummary(pairs: [number, number][]): PairedSummary | undefi
   };
 }
 
+/** The verdict of paired runs against a maximum ratio (see {@link Verdict}). */
+export function pairedVerdict(p: PairedSummary, max: number): 'met' | 'parity' | 'missed' {
+  return p.ratio <= max ? 'met' : p.low <= max ? 'parity' : 'missed';
+}
+
+/** The ratio cell of a paired row: the median ratio, and its interval when there is more than one pair. */
+export function pairedRatioText(p: PairedSummary): string {
+  return `${p.ratio.toFixed(2)}×${p.n > 1 ? ` (${p.low.toFixed(2)}–${p.high.toFixed(2)})` : ''}`;
+}
+
+/** What the pairs say, for the log and the lines under the table; `who` is the side the ratio's numerator is. */
+export function describePairs(p: PairedSummary, who: string): string {
+  return `${who} slower in ${p.berthSlower} of ${p.n} pairs; median of the pair ratios ${p.ratio.toFixed(2)}×, ${Math.floor(p.coverage * 100)} % interval ${p.low.toFixed(2)}–${p.high.toFixed(2)}×`;
+}
+
 export function ratio(row: Row): number | undefined {
   if (row.target.kind === 'paired-max') return row.pairs && pairedSummary(row.pairs)?.ratio;
   if (row.berth === undefined || row.other === undefined || row.other === 0) return undefined;
@@ -99,8 +114,7 @@ export function verdict(row: Row): Verdict {
   if (t.kind === 'abs-max') return row.berth <= t.value ? 'met' : 'missed';
   if (t.kind === 'paired-max') {
     const p = row.pairs && pairedSummary(row.pairs);
-    if (!p) return 'error';
-    return p.ratio <= t.value ? 'met' : p.low <= t.value ? 'parity' : 'missed';
+    return p ? pairedVerdict(p, t.value) : 'error';
   }
   const r = ratio(row);
   if (r === undefined) return 'error';
@@ -127,7 +141,7 @@ function cells(row: Row): string[] {
     `${row.label} (${row.unit})`,
     num(row.berth, row.digits, row.berthError !== undefined),
     num(row.other, row.digits, row.otherError !== undefined),
-    r === undefined ? '—' : `${r.toFixed(2)}×${p && p.n > 1 ? ` (${p.low.toFixed(2)}–${p.high.toFixed(2)})` : ''}`,
+    p ? pairedRatioText(p) : r === undefined ? '—' : `${r.toFixed(2)}×`,
     targetText(row.target),
     verdict(row),
   ];
