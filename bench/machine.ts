@@ -1,10 +1,31 @@
 /** What the bench knows of the machine it runs on: CPU use, the disk's own write speed, versions. */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { open, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { GiB, run, runOk, sleep } from './util.js';
 
 /** Flushes dirty pages so one measurement's writeback does not slow the next. */
 export const sync = () => runOk('sync', [], { timeoutMs: 5 * 60_000 });
+
+/**
+ * Touches `bytes` of free memory and gives it back (a file on /dev/shm, written and removed), so that the
+ * next process to write that much into the page cache finds it backed by the host. On this VM freed memory
+ * goes back to the host within seconds (free page reporting); writing 1 GiB into the page cache then costs
+ * 2.0–2.8 s of kernel time instead of 0.3 s, and whether a pull meets such memory depends on how long ago the
+ * previous one freed its own: ±1.5 s of noise in a 4 s pull that belongs to neither registry. A no-op where
+ * /dev/shm is missing.
+ */
+export async function prefaultMemory(bytes: number): Promise<void> {
+  const path = `/dev/shm/berth-bench-prefault-${process.pid}`;
+  const handle = await open(path, 'w').catch(() => undefined);
+  if (!handle) return;
+  try {
+    const block = Buffer.alloc(8 << 20, 1);
+    for (let written = 0; written < bytes; written += block.length) await handle.write(block);
+  } finally {
+    await handle.close();
+    await rm(path, { force: true });
+  }
+}
 
 /** Seconds for dd to write `from` to `to` and fdatasync it, best of `runs`: what the disk itself allows. */
 export async function measureDiskFloor(from: string, to: string, runs: number): Promise<number> {

@@ -46,10 +46,10 @@ const BIG_GET_RUNS = QUICK ? 1 : 5;
 /**
  * skopeo pulls are bound by skopeo (it hashes, writes and fsyncs every layer): run-to-run noise is larger
  * than the registries' difference, so they are judged on pairs of runs (see `pairedSummary`), as many as
- * give a tight interval: 9 pairs put it between the 3rd smallest and largest ratio (82 % confidence), 15
- * between the 5th (88 %).
+ * give a tight interval: 15 pairs put it between the 5th smallest and largest ratio (88 % confidence; 9
+ * pairs, as the 1 GiB pull had until 2026-12, only between the 3rd, at 82 %).
  */
-const BIG_PULL_RUNS = QUICK ? 1 : 9;
+const BIG_PULL_RUNS = QUICK ? 1 : 15;
 const SMALL_PULL_RUNS = QUICK ? 1 : 15;
 const LOAD_SECONDS = QUICK ? 3 : 8;
 const WARMUP_SECONDS = 1;
@@ -116,6 +116,8 @@ const interleavedRuns: string[] = [];
  * whose figures are the medians (the ratio and its interval come from the pairs, see `pairedSummary`); other
  * rows take the best run. Every run is recorded. One untimed run of each comes first: the first pull after
  * the push phase ran slow (8.0 s against 5.8–6.6 s in one run), and ABBA always gives that place to berth.
+ * Each run also records the server's CPU time (user + system, from /proc): the share of a client-bound run
+ * that the registry controls.
  */
 async function measureInterleaved(
   row: Row,
@@ -123,24 +125,28 @@ async function measureInterleaved(
   runs: number,
   once: (t: Target, i: number) => Promise<number>,
 ): Promise<void> {
-  const results = new Map<Target, { runs: number[]; error?: Error }>(targets.map((t) => [t, { runs: [] }]));
+  type Runs = { runs: number[]; cpu: number[]; error?: Error };
+  const results = new Map<Target, Runs>(targets.map((t) => [t, { runs: [], cpu: [] }]));
   for (const t of targets)
     await once(t, 0).catch((err: Error) => {
-      (results.get(t) as { error?: Error }).error = err;
+      (results.get(t) as Runs).error = err;
     });
   for (let i = 0; i < runs; i++)
     for (const t of i % 2 ? [...targets].reverse() : targets) {
-      const r = results.get(t) as { runs: number[]; error?: Error };
+      const r = results.get(t) as Runs;
       if (r.error) continue;
       try {
+        const cpu0 = await cpuSeconds(t.server.pid);
         r.runs.push(await once(t, i));
+        r.cpu.push((await cpuSeconds(t.server.pid)) - cpu0);
       } catch (err) {
         r.error = err as Error;
       }
     }
   for (const t of targets) {
-    const r = results.get(t) as { runs: number[]; error?: Error };
-    const line = `${t.server.label}: ${r.runs.map((v) => v.toFixed(row.digits)).join(', ')} ${row.unit} (median ${r.runs.length ? median(r.runs).toFixed(row.digits) : '—'})`;
+    const r = results.get(t) as Runs;
+    const cpu = r.cpu.length ? `; server CPU per run: median ${median(r.cpu).toFixed(2)} s` : '';
+    const line = `${t.server.label}: ${r.runs.map((v) => v.toFixed(row.digits)).join(', ')} ${row.unit} (median ${r.runs.length ? median(r.runs).toFixed(row.digits) : '—'}${cpu})`;
     log(`    ${row.label} runs, ${line}`);
     interleavedRuns.push(`- ${row.label}, ${line}`);
     await measureOne(row, t, async () => {
@@ -607,7 +613,7 @@ async function main(): Promise<number> {
       `Request rates: autocannon 8 in a separate process, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s unmeasured warm-up then ${LOAD_SECONDS} s measured, average req/s; every response must be 2xx. Manifest GET sends \`Accept: ${MANIFEST_ACCEPT}\`. HEAD uses a patched response parser (autocannon otherwise waits for a HEAD body).`,
       `GET ${bigLabel}: one untimed GET over node:http checks length and sha256; then \`curl -o /dev/null\` on a fresh connection, ${BIG_GET_RUNS} times, curl's own transfer time, the best counts. curl because the registry is what is measured: node:http topped out at ~700 MiB/s on its own CPU (1.6–2 s of client CPU per GiB) whichever registry served, so both measured the client.`,
       `Uploads: node:http with keep-alive, body streamed in 1 MiB pieces from the ${bigLabel} random test file held in the bench's memory (so the client's disk reads are not part of the figure). Monolithic = POST /blobs/uploads/ then PUT <Location>?digest= with the whole body; chunked = ${fmtSize(CHUNK)} PATCHes with Content-Range, then PUT ?digest= without a body; ${UPLOAD_RUNS} runs of each per registry, the best counts (the log prints all). Each registry gets its own repository for each (\`${MONO}\`, \`${CHUNKED}\`). \`sync\` runs before each timed transfer.`,
-      `skopeo: \`skopeo copy -q --preserve-digests\` from/to an OCI layout (\`oci:<dir>:v1\`) with \`--dest-tls-verify=false\` / \`--src-tls-verify=false\`; layers are random bytes typed \`application/vnd.oci.image.layer.v1.tar\`, so --preserve-digests keeps skopeo from gzipping them on push or pull. Each pull goes to an empty directory. The ${smallImg} push runs ${UPLOAD_RUNS} times per registry, each time with a different image (no shared layers, so nothing is mounted), and its pull ${SMALL_PULL_RUNS} times (cycling through those images); the ${bigLabel} pull ${BIG_PULL_RUNS} times. berth runs its pushes before docker-registry runs the same ones (the best counts); then, after one untimed pull from each, the pulls alternate between the registries in ABBA order (berth, docker-registry, docker-registry, berth, …), so that neither gets the machine's quieter or busier minutes as a block and a steady drift favours neither (this disk's speed, and this VM's CPU, swing within minutes). The pulls are judged differently from every other row, because skopeo bounds them: it hashes, writes and fsyncs every layer, 5–7 s of its own CPU per GiB (measured with \`/usr/bin/time\`) against ~0.6 s for either registry, and run-to-run noise (±10 %) is larger than any difference between the registries, so a ratio of two single figures (best or median) lands on either side of 1.0× by chance. Run i of each registry, back to back, make pair i; the table shows each registry's median and the median of the per-pair ratios with the sign test's interval for it (≥ 80 % confidence; the k-th smallest to k-th largest ratio). The row is *met* when that median ratio is ≤ 1.0×, *parity* when it is above but the interval reaches 1.0× (the pairs do not show berth slower: it was slower in no more pairs than equal registries would be at least 10 % of the time), *missed* when the whole interval is above 1.0×. Every run, the best runs and the pair counts are listed under the table.`,
+      `skopeo: \`skopeo copy -q --preserve-digests\` from/to an OCI layout (\`oci:<dir>:v1\`) with \`--dest-tls-verify=false\` / \`--src-tls-verify=false\`; layers are random bytes typed \`application/vnd.oci.image.layer.v1.tar\`, so --preserve-digests keeps skopeo from gzipping them on push or pull. Each pull goes to an empty directory, and before each timed pull the bench writes and removes a file of 1.25× the image on /dev/shm, untimed (\`prefaultMemory\`): on this VM freed memory goes back to the host within seconds, and writing 1 GiB into the page cache then costs 2.0–2.8 s of kernel time instead of 0.3 s, so whether a pull met warm memory depended on how long ago the last one freed its own (±1.5 s in a 4 s pull, belonging to neither registry). The ${smallImg} push runs ${UPLOAD_RUNS} times per registry, each time with a different image (no shared layers, so nothing is mounted), and its pull ${SMALL_PULL_RUNS} times (cycling through those images); the ${bigLabel} pull ${BIG_PULL_RUNS} times. berth runs its pushes before docker-registry runs the same ones (the best counts); then, after one untimed pull from each, the pulls alternate between the registries in ABBA order (berth, docker-registry, docker-registry, berth, …), so that neither gets the machine's quieter or busier minutes as a block and a steady drift favours neither (this disk's speed, and this VM's CPU, swing within minutes). The pulls are judged differently from every other row, because skopeo bounds them: it hashes, writes and fsyncs every layer, 4–7 s of its own CPU per GiB (measured with \`/usr/bin/time\` on two machines) against 0.4–0.7 s for either registry, and run-to-run noise (±10 %) is larger than any difference between the registries, so a ratio of two single figures (best or median) lands on either side of 1.0× by chance. Run i of each registry, back to back, make pair i; the table shows each registry's median and the median of the per-pair ratios with the sign test's interval for it (≥ 80 % confidence; the k-th smallest to k-th largest ratio). The row is *met* when that median ratio is ≤ 1.0×, *parity* when it is above but the interval reaches 1.0× (the pairs do not show berth slower: it was slower in no more pairs than equal registries would be at least 10 % of the time), *missed* when the whole interval is above 1.0×. Every run, each registry's median CPU time per run (user + system, from /proc: the part of a pull the registry controls), the best runs and the pair counts are listed under the table.`,
       'Peak RSS: VmHWM from /proc/<pid>/status of the server process after all measurements (docker-registry shown for reference; the target is on berth alone).',
       `GraphQL: project \`bench/gql\` with 50 repositories × 21 tags (a distinct manifest per tag) pushed through /v2; each query is sent by one client, one request at a time, with the bench user's personal access token: ${GRAPHQL_RUNS.warmup} unmeasured, then ${GRAPHQL_RUNS.requests} measured for the page and 5× as many for the tag page. "SQL statements" is the rise of \`berth_db_queries_total{origin="graphql"}\` at /metrics over one warm request.`,
       `Dependency proxy: an upstream docker-registry holding six images of ${smallImg} (and a 1 MiB one) behind a relay that counts blob GETs and paces every response body to ${fmtSize(UPSTREAM_BYTES_PER_SECOND)}/s (a fast link to Docker Hub; on bare loopback any cache would look slower than going direct); "direct" pulls through the same relay; berth's proxy (group \`bench\`, BERTH_PROXY_UPSTREAM_URL = the relay) and docker-registry in proxy mode (\`proxy.remoteurl\` = the relay), each pulled with the same skopeo command as above. Cold = first pull of an image, after one untimed pull of a 1 MiB image through the same proxy (cold cache, not a cold process), best of 3 images (1, 6 and 7; direct: the same three); warm = image 1 again, ${SMALL_PULL_RUNS} times, alternating (ABBA) with a pull of the same image pushed to project \`bench/app\` of the same berth, and judged on those pairs as the project pulls above are (the figures are medians; *parity* as above). A tag pull through the proxy HEADs the manifest upstream before it answers (quota-safe revalidation, as GitLab does), so it carries one upstream round trip that a project pull does not; the row prints that round trip, measured through the same relay. Curl clients: a pull that GETs the manifest by tag, then the config and the three layers with one \`curl --parallel\` into /dev/null (statuses and sizes checked): the registry does what it does for skopeo, the client skips hashing, writing and fsyncing; one cold pull of image 3, then 20 of image 4 started together, all cold, then the same 20 again, warm. The herd's target is ≤ 1.3× one cold pull, or ≤ 1.3× the warm herd where this machine takes longer than one cold pull to move 20 pulls' bytes at all (then nothing could meet the first: the warm herd is served from cache, no upstream involved, and is what any registry needs here). skopeo: 20 copies of image 2 started together, cold, then the same 20 again warm. Each proxy pulls every image cold once (the caches are separate). 20 skopeo clients take ~4 s of this 2-core machine's CPU and disk even when served from cache, so the skopeo herd against one pull measures the clients (informative); the curl herd is the target row. Upstream GETs per blob: the most any one layer got during either herd.`,

@@ -2,7 +2,7 @@
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Layout } from './data.js';
-import { sync } from './machine.js';
+import { prefaultMemory, sync } from './machine.js';
 import type { RegistryServer } from './servers.js';
 import { run } from './util.js';
 
@@ -36,7 +36,7 @@ export async function skopeoPush(server: RegistryServer, layout: Layout, name: s
 
 /**
  * Pulls `name` into an empty OCI layout at `into`, checks every layer arrived whole, removes it; seconds.
- * `sync` first unless told not to (concurrent pulls sync once, before all of them).
+ * `sync` and `prefaultMemory` first unless told not to (concurrent pulls do that once, before all of them).
  */
 export async function skopeoPull(
   server: RegistryServer,
@@ -46,7 +46,11 @@ export async function skopeoPull(
   options: { sync?: boolean } = {},
 ): Promise<number> {
   await rm(into, { recursive: true, force: true });
-  if (options.sync ?? true) await sync();
+  if (options.sync ?? true) {
+    await sync();
+    // The pull writes the image into the page cache: let it find warm memory (see prefaultMemory).
+    await prefaultMemory(layout.layers.reduce((sum, l) => sum + l.size, 0) * 1.25 + (64 << 20));
+  }
   try {
     const ms = await skopeo([
       'copy',
