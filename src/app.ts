@@ -16,7 +16,7 @@ import { CachingRegistryStore } from './cache/caching-registry-store.js';
 import { createChangeBus } from './cache/change-bus.js';
 import { createLocks } from './cache/locks.js';
 import { CleanupService } from './cleanup/cleanup.service.js';
-import type { Config } from './config/config.js';
+import { type Config, ConfigError } from './config/config.js';
 import { BlobStore } from './content/blob-store.js';
 import { HashPool } from './content/hasher.js';
 import { UploadService } from './content/upload-service.js';
@@ -40,6 +40,8 @@ import { RegistryGuard } from './registry/authorize.js';
 import { createRegistryHandler } from './registry/dispatch.js';
 import type { StorageDriver } from './storage/driver.js';
 import { createDriver } from './storage/factory.js';
+import { FilesystemDriver } from './storage/filesystem/driver.js';
+import { nativeSend } from './storage/filesystem/native-send.js';
 import { VERSION } from './version.js';
 
 export interface App {
@@ -110,6 +112,11 @@ function proxyCredentials(box: SecretBox, group: ProxyGroupInfo) {
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel);
+  if (config.nativeSend === 'on' && config.storageDriver === 'filesystem' && !options.driver && !nativeSend()) {
+    throw new ConfigError([
+      'BERTH_NATIVE_SEND=on, but the native addon (native/build/send.node) is not built or cannot load here: run `npm run build:native` (Linux, with a C compiler), or set BERTH_NATIVE_SEND=auto',
+    ]);
+  }
   // Redis first: an unreachable one stops the start before anything else is opened.
   const bus = await createChangeBus(config.redisUrl, (err) => log.warn({ err }, 'redis change bus'));
   const db = await initOrm(config.database).catch(async (err) => {
@@ -118,7 +125,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   const metrics = new Metrics();
   db.em.getKnex().on('query', metrics.countQuery);
-  const driver = options.driver ?? createDriver(config.storageDriver, { path: config.storagePath });
+  const driver =
+    options.driver ??
+    createDriver(config.storageDriver, { path: config.storagePath, nativeSend: config.nativeSend !== 'off' });
+  if (driver instanceof FilesystemDriver) metrics.add(driver.sends);
   const locks = await createLocks(config.redisUrl, (err) => log.warn({ err }, 'redis locks'));
   const store = new CachingRegistryStore(db.em.getKnex(), db.dialect, {
     clock: options.clock,

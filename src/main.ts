@@ -1,6 +1,7 @@
 /** `npm start`: load the configuration, build berth, listen, and shut down cleanly on SIGTERM/SIGINT. */
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig, redact } from './config/config.js';
+import { type Config, ConfigError, loadConfig, redact } from './config/config.js';
+import { nativeSend } from './storage/filesystem/native-send.js';
 import { VERSION } from './version.js';
 
 let config: ReturnType<typeof loadConfig>;
@@ -34,7 +35,7 @@ app.log.info(
 );
 console.log(`berth ${VERSION} listening on ${config.host}:${port} (public URL ${config.publicUrl})
   database: ${dbText}
-  storage:  ${config.storageDriver} ${config.storageDriver === 'filesystem' ? config.storagePath : ''}
+  storage:  ${config.storageDriver} ${config.storageDriver === 'filesystem' ? `${config.storagePath} (${sendLoopText(config)})` : ''}
   registry: ${config.publicUrl}/v2/    GraphQL: ${config.publicUrl}/graphql
   Images live in projects: create one with
     npm run berth -- group create mygroup
@@ -68,4 +69,9 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       },
     );
   });
+}
+
+function sendLoopText(c: Config): string {
+  if (c.nativeSend === 'off') return 'downloads: JavaScript loop, BERTH_NATIVE_SEND=off';
+  return nativeSend() ? 'downloads: native send loop' : 'downloads: JavaScript loop, the native addon is not built';
 }

@@ -40,12 +40,13 @@ test('every bad value gets its own clear message, and passwords are not echoed',
       BERTH_REDIS_URL: 'http://cache',
       BERTH_LOG_LEVEL: 'loud',
       BERTH_UPLOAD_PURGE_AGE: 'a week',
+      BERTH_NATIVE_SEND: 'fast',
     });
     assert.fail('expected a ConfigError');
   } catch (err) {
     assert.ok(err instanceof ConfigError);
     const text = err.problems.join('\n');
-    assert.equal(err.problems.length, 7, text);
+    assert.equal(err.problems.length, 8, text);
     for (const name of [
       'BERTH_PORT',
       'BERTH_PUBLIC_URL',
@@ -54,6 +55,7 @@ test('every bad value gets its own clear message, and passwords are not echoed',
       'BERTH_REDIS_URL',
       'BERTH_LOG_LEVEL',
       'BERTH_UPLOAD_PURGE_AGE',
+      'BERTH_NATIVE_SEND',
     ]) {
       assert.match(text, new RegExp(name));
     }

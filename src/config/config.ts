@@ -23,6 +23,8 @@ export interface Config {
   storageDriver: string;
   /** BERTH_STORAGE_PATH: root of the filesystem driver. Default ./data/storage. */
   storagePath: string;
+  /** BERTH_NATIVE_SEND: blob downloads through the native send loop (native/send.c): `auto` (default: when built), `on` (required), `off`. */
+  nativeSend: 'auto' | 'on' | 'off';
   /** BERTH_REDIS_URL: shared cache and locks for several instances; unset = in-process. */
   redisUrl: string | undefined;
   /** BERTH_LOG_LEVEL: fatal, error, warn, info (default), debug, trace or silent. */
@@ -85,6 +87,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `BERTH_STORAGE_DRIVER="${storageDriver}" is not a storage driver; use one of: ${DRIVER_NAMES.join(', ')}`,
     );
   }
+  const nativeSend = get('BERTH_NATIVE_SEND') ?? 'auto';
+  if (nativeSend !== 'auto' && nativeSend !== 'on' && nativeSend !== 'off')
+    problems.push(`BERTH_NATIVE_SEND="${nativeSend}" is not auto, on or off`);
   const redisRaw = get('BERTH_REDIS_URL');
   const redisUrl =
     redisRaw === undefined ? undefined : parseUrl('BERTH_REDIS_URL', redisRaw, ['redis:', 'rediss:'], problems);
@@ -158,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database,
     storageDriver,
     storagePath: resolve(get('BERTH_STORAGE_PATH') ?? './data/storage'),
+    nativeSend: nativeSend as Config['nativeSend'],
     redisUrl,
     logLevel,
     uploadPurgeAgeMs,

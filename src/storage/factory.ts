@@ -3,11 +3,15 @@ import type { StorageDriver } from './driver.js';
 import { FilesystemDriver } from './filesystem/driver.js';
 import { InMemoryDriver } from './inmemory/driver.js';
 
-export type DriverParams = { path: string };
+export type DriverParams = {
+  path: string;
+  /** Downloads through a native send loop where the driver has one (filesystem: when the addon is built). Default true. */
+  nativeSend?: boolean;
+};
 type Factory = (params: DriverParams) => StorageDriver;
 
 const factories = new Map<string, Factory>([
-  ['filesystem', (p) => new FilesystemDriver(p.path)],
+  ['filesystem', (p) => new FilesystemDriver(p.path, { nativeSend: p.nativeSend ?? true })],
   ['inmemory', () => new InMemoryDriver()],
 ]);
 

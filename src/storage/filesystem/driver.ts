@@ -8,6 +8,7 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { Counter } from '../../observability/metrics.js';
 import {
   checkPath,
   type FileInfo,
@@ -18,11 +19,26 @@ import {
   type StorageDriver,
   type WriteOptions,
 } from '../driver.js';
+import { nativeSendRange } from './native-send.js';
 
 export class FilesystemDriver implements StorageDriver {
   readonly name = 'filesystem';
 
-  constructor(readonly root: string) {}
+  private readonly nativeSend: boolean;
+  /** Ranges sent by sendTo (blob downloads), by the loop that sent them; on /metrics. */
+  readonly sends = new Counter<'native' | 'javascript'>(
+    'berth_blob_sends_total',
+    'Blob downloads (or ranges) sent from the filesystem, by the loop that sent them: native (native/send.c) or javascript.',
+    'loop',
+  );
+
+  /** `nativeSend` (default true): sendTo an HTTP response through the native send loop when the addon is built. */
+  constructor(
+    readonly root: string,
+    options: { nativeSend?: boolean } = {},
+  ) {
+    this.nativeSend = options.nativeSend ?? true;
+  }
 
   private full(path: string): string {
     return join(this.root, checkPath(path));
@@ -59,7 +75,13 @@ export class FilesystemDriver implements StorageDriver {
       const { size } = await source.handle.stat();
       const offset = options.offset ?? 0;
       if (offset < 0 || offset > size) throw new InvalidOffsetError(path, offset);
-      await source.send(destination, offset, Math.min(options.end ?? size - 1, size - 1));
+      const end = Math.min(options.end ?? size - 1, size - 1);
+      if (this.nativeSend && end >= offset && (await nativeSendRange(destination, source.handle.fd, offset, end))) {
+        this.sends.inc('native');
+        return;
+      }
+      await source.send(destination, offset, end);
+      this.sends.inc('javascript');
     } finally {
       await source.close();
     }
