@@ -50,10 +50,11 @@ export function nativeSend(): NativeSend | undefined {
 
 /**
  * A plain TCP socket whose current message is `destination` (a pipelined response queued behind another
- * must go through Node's queue), and its descriptor; else undefined.
+ * must go through Node's queue), and its descriptor; else undefined. Not for a chunked response (no
+ * Content-Length): its body must be framed, which only Node's writes do.
  */
 function directSocket(destination: Writable): { res: ServerResponse; socket: Socket; fd: number } | undefined {
-  if (!(destination instanceof ServerResponse)) return undefined;
+  if (!(destination instanceof ServerResponse) || destination.chunkedEncoding) return undefined;
   const socket = destination.socket as (Socket & { _httpMessage?: unknown; _handle?: { fd?: number } }) | null;
   if (!socket || socket instanceof TLSSocket || socket.destroyed || socket._httpMessage !== destination)
     return undefined;
@@ -64,7 +65,7 @@ function directSocket(destination: Writable): { res: ServerResponse; socket: Soc
 /**
  * Sends bytes [start, end] of the open file `fileFd` into `destination`'s socket, after everything already
  * written to the response (its headers). Resolves true once the kernel has taken every byte; false, having
- * written nothing, when this destination cannot take a native send (the caller uses its own loop). Rejects
+ * written none of the body, when this destination cannot take a native send (the caller uses its own loop). Rejects
  * when the send fails part way: the client went away, or the file is shorter than `end`.
  */
 export async function nativeSendRange(
@@ -81,9 +82,10 @@ export async function nativeSendRange(
   inFlight++;
   try {
     // The headers must be in the kernel before the first byte of the body: a write's callback says so.
+    // (Writing them also settles the framing: a response whose headers were implicit may turn out chunked.)
     await new Promise<void>((resolve, reject) => res.write('', (err) => (err ? reject(err) : resolve())));
-    if (socket.destroyed || socket.writableLength > 0 || directSocket(destination)?.fd !== fd)
-      throw new Error('destination closed before the file was sent');
+    if (socket.destroyed || socket.writableLength > 0) throw new Error('destination closed before the file was sent');
+    if (directSocket(destination)?.fd !== fd) return false;
     await new Promise<void>((resolve, reject) => {
       let job: object | undefined;
       const onClose = () => job && native.cancel(job);
