@@ -103,8 +103,10 @@ static void *run(void *arg) {
   free(buffer);
   close(job->sock);
   close(job->file);
-  napi_call_threadsafe_function(job->tsfn, job, napi_tsfn_blocking);
-  napi_release_threadsafe_function(job->tsfn, napi_tsfn_release);
+  /* Once the call is queued the main thread may finish with the job: touch nothing of it after. */
+  napi_threadsafe_function tsfn = job->tsfn;
+  napi_call_threadsafe_function(tsfn, job, napi_tsfn_blocking);
+  napi_release_threadsafe_function(tsfn, napi_tsfn_release);
   return NULL;
 }
 
@@ -190,7 +192,7 @@ static napi_value start(napi_env env, napi_callback_info info) {
   if (!err) {
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&attr, 64 << 10);
+    pthread_attr_setstacksize(&attr, 256 << 10); /* the loop needs little; glibc takes static TLS from it too */
     err = pthread_create(&thread, &attr, run, job);
     pthread_attr_destroy(&attr);
     if (err) {

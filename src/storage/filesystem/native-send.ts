@@ -86,19 +86,25 @@ export async function nativeSendRange(
     await new Promise<void>((resolve, reject) => res.write('', (err) => (err ? reject(err) : resolve())));
     if (socket.destroyed || socket.writableLength > 0) throw new Error('destination closed before the file was sent');
     if (directSocket(destination)?.fd !== fd) return false;
-    await new Promise<void>((resolve, reject) => {
-      let job: object | undefined;
+    let job: object | undefined;
+    const sending = new Promise<void>((resolve, reject) => {
       const onClose = () => job && native.cancel(job);
-      job = native.start(fd, fileFd, start, end - start + 1, (errno, sent) => {
-        socket.removeListener('close', onClose);
-        if (errno === 0) resolve();
-        else if (errno === ERR_FILE_ENDED) reject(new Error(`file ended at ${start + sent}, before byte ${end}`));
-        else if (errno === ECANCELED) reject(new Error('destination closed before the file was sent'));
-        else reject(Object.assign(new Error(`native send failed after ${sent} bytes (errno ${errno})`), { errno }));
-      });
+      try {
+        job = native.start(fd, fileFd, start, end - start + 1, (errno, sent) => {
+          socket.removeListener('close', onClose);
+          if (errno === 0) resolve();
+          else if (errno === ERR_FILE_ENDED) reject(new Error(`file ended at ${start + sent}, before byte ${end}`));
+          else if (errno === ECANCELED) reject(new Error('destination closed before the file was sent'));
+          else reject(Object.assign(new Error(`native send failed after ${sent} bytes (errno ${errno})`), { errno }));
+        });
+      } catch {
+        // No thread or descriptor to spare (nothing was sent): the caller's own loop serves this one.
+        return resolve();
+      }
       socket.once('close', onClose);
     });
-    return true;
+    await sending;
+    return job !== undefined;
   } finally {
     inFlight--;
   }
