@@ -1,6 +1,6 @@
 /*
  * berth's native blob sender (Linux): copies a range of a blob file into a client's TCP socket on a thread
- * of its own, pread(2) then send(2), 128 KiB at a time: what Go's net/http (and so Distribution) does in one
+ * of its own, pread(2) then send(2), 512 KiB at a time: what Go's net/http (and so Distribution) does in one
  * goroutine. Node's copy loop splits the same work across two threads: libuv's pool reads the file, the
  * event loop writes the socket, so every chunk crosses CPUs between its read and its write, costs a
  * pool hop, and holds one of the pool's four threads (which uploads and every other fs call share).
@@ -30,12 +30,15 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* Bytes per read: like Go's 32 KiB copy buffer, small enough that a chunk is still in this core's cache
- * when it is sent; large enough that the syscalls cost little. */
-#define CHUNK (128 << 10)
+/* Bytes per read. Measured (1 GiB, curl on loopback; Distribution ~2,700 MiB/s): 128 KiB 2,070-2,170 MiB/s
+ * at 0.47 s of CPU, 256 KiB ~2,600, 512 KiB 2,670-4,030 at 0.25-0.39 s, 1 MiB 2,740-3,100. A skopeo pull
+ * took the same time with any of them. Small enough to stay in a core's L2 cache beside the socket's
+ * buffers; a job maps it for itself and unmaps it when done, so nothing stays allocated between downloads. */
+#define CHUNK (512 << 10)
 /* The file ended before `length` bytes: it is shorter than the caller said. */
 #define ERR_FILE_ENDED (-1)
 
@@ -83,8 +86,11 @@ static int send_all(job_t *job, const char *data, size_t length) {
 
 static void *run(void *arg) {
   job_t *job = arg;
-  char *buffer = malloc(CHUNK);
-  if (!buffer) job->err = ENOMEM;
+  char *buffer = mmap(NULL, CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (buffer == MAP_FAILED) {
+    buffer = NULL;
+    job->err = ENOMEM;
+  }
   while (buffer && job->remaining > 0 && !job->err) {
     size_t want = job->remaining > CHUNK ? CHUNK : (size_t)job->remaining;
     ssize_t n = pread(job->file, buffer, want, job->offset);
@@ -100,7 +106,7 @@ static void *run(void *arg) {
     job->remaining -= (uint64_t)n;
     job->err = send_all(job, buffer, (size_t)n);
   }
-  free(buffer);
+  if (buffer) munmap(buffer, CHUNK);
   close(job->sock);
   close(job->file);
   /* Once the call is queued the main thread may finish with the job: touch nothing of it after. */

@@ -1,6 +1,6 @@
 /**
  * The native download loop: a file range copied into an HTTP response's socket by native/send.c, on a
- * thread of its own that reads and sends each 128 KiB chunk, as Go's net/http does in one goroutine. The
+ * thread of its own that reads and sends each 512 KiB chunk, as Go's net/http does in one goroutine. The
  * JavaScript loop (`sendRange` in driver.ts) reads on libuv's pool and writes on the event loop, so each
  * chunk crosses threads between its read and its write: ~30 % more CPU per byte served, and downloads
  * hold pool threads that uploads need. The addon is built at install by scripts/build-native.mjs (Linux,
