@@ -36,7 +36,9 @@ const args = ['-O2', '-std=gnu11', '-Wall', '-shared', '-fPIC', '-I', headers, '
 const compiled = spawnSync(cc, args, { encoding: 'utf8' });
 if (compiled.error || compiled.status !== 0) {
   rmSync(partial, { force: true });
-  const detail = compiled.error ? compiled.error.message : compiled.stderr.trim().split('\n').slice(-3).join(' | ');
+  const detail = compiled.error
+    ? compiled.error.message
+    : compiled.stderr.trim().split('\n').slice(-3).join(' | ') || `exit status ${compiled.status}`;
   without(`${cc} failed: ${detail}`);
 }
 // Load it in a fresh process before putting it in place: a module that cannot load is no module.
