@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,18 @@ import { FilesystemDriver } from '../../src/storage/filesystem/driver.js';
 import { nativeSend } from '../../src/storage/filesystem/native-send.js';
 import { driverSuite } from './driver.suite.js';
 
-driverSuite('filesystem', async () => new FilesystemDriver(mkdtempSync(join(tmpdir(), 'berth-fs-'))));
+/** Every directory a test made, removed when the file's tests are done. */
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-fs-'));
+  dirs.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+driverSuite('filesystem', async () => new FilesystemDriver(tempDir()));
 
 describe('filesystem sendTo into an HTTP response', () => {
   const data = randomBytes(1024 * 1024 + 7);
@@ -21,7 +32,7 @@ describe('filesystem sendTo into an HTTP response', () => {
   let framing: 'length' | 'chunked' = 'length';
 
   before(async () => {
-    driver = new FilesystemDriver(mkdtempSync(join(tmpdir(), 'berth-fs-')));
+    driver = new FilesystemDriver(tempDir());
     await driver.putContent('blob', data);
     server = createServer((req, res) => {
       const [start, end] = (new URL(req.url ?? '/', 'http://x').searchParams.get('range') ?? `0-${data.length - 1}`)
