@@ -1,7 +1,7 @@
 /** What the bench knows of the machine it runs on: CPU use, the disk's own write speed, versions. */
-import { access, open, readdir, readFile, rm } from 'node:fs/promises';
+import { open, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { nativeSend } from '../src/storage/filesystem/native-send.js';
 import { GiB, run, runOk, sleep } from './util.js';
 
 /** Flushes dirty pages so one measurement's writeback does not slow the next. */
@@ -69,10 +69,6 @@ export async function machine(root: string): Promise<string[]> {
   const dirty = (
     await run('git', ['status', '--porcelain', '--', 'src'], { cwd: root, timeoutMs: 10_000 })
   ).stdout.trim();
-  const nativeSend = await access(join(root, 'native', 'build', 'send.node')).then(
-    () => true,
-    () => false,
-  );
   const damon = await readFile('/sys/kernel/mm/damon/admin/kdamonds/0/state', 'utf8').then(
     (v) => v.trim(),
     () => 'off',
@@ -85,7 +81,7 @@ export async function machine(root: string): Promise<string[]> {
   return [
     `- Machine: ${nproc} cores (\`nproc\` = ${nproc}), ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / GiB).toFixed(1)} GiB RAM`,
     `- Node ${process.version} (\`node --version\`); ${dr}; ${sk}`,
-    `- berth: commit ${commit || 'unknown'}${dirty ? ' with uncommitted changes in src/' : ''}; downloads ${nativeSend ? 'through the native send loop (native/build/send.node)' : 'through the JavaScript loop (the native addon is not built)'}`,
+    `- berth: commit ${commit || 'unknown'}${dirty ? ' with uncommitted changes in src/' : ''}; downloads ${nativeSend() ? 'through the native send loop (native/build/send.node)' : 'through the JavaScript loop (the native addon is not built)'}`,
     `- Date: ${new Date().toISOString()}`,
     ...(damon === 'on'
       ? [

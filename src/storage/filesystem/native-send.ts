@@ -2,7 +2,7 @@
  * The native download loop: a file range copied into an HTTP response's socket by native/send.c, on a
  * thread of its own that reads and sends each 512 KiB chunk, as Go's net/http does in one goroutine. The
  * JavaScript loop (`sendRange` in driver.ts) reads on libuv's pool and writes on the event loop, so each
- * chunk crosses threads between its read and its write: ~30 % more CPU per byte served, and downloads
+ * chunk crosses threads between its read and its write: ~1.5× the CPU per byte served, and downloads
  * hold pool threads that uploads need. The addon is built at install by scripts/build-native.mjs (Linux,
  * with a C compiler); without it, or where a response cannot take it (TLS, a pipelined response still
  * waiting its turn), the JavaScript loop serves: this is an optimisation, never a requirement.
@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import { TLSSocket } from 'node:tls';
+import { fileURLToPath } from 'node:url';
 
 interface NativeSend {
   start(
@@ -40,7 +41,8 @@ let inFlight = 0;
 export function nativeSend(): NativeSend | undefined {
   if (addon === undefined) {
     try {
-      addon = process.platform === 'linux' ? (createRequire(import.meta.url)(ADDON.pathname) as NativeSend) : null;
+      addon =
+        process.platform === 'linux' ? (createRequire(import.meta.url)(fileURLToPath(ADDON)) as NativeSend) : null;
     } catch {
       addon = null;
     }
